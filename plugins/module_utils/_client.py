@@ -1,0 +1,199 @@
+# -*- coding: utf-8 -*-
+# Copyright: apify.platform contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The HTTP session to the Apify API.
+
+One concern: send a request, retry it when that is safe, and hand back the
+parsed JSON body or a typed error. It never calls ``fail_json`` and never puts
+the token anywhere but the ``Authorization`` header.
+
+Retry rules:
+
+* idempotent requests (GET) are retried on 429, 5xx, timeouts and connection
+  errors;
+* other requests (POST) only on 429, because a 429 means the API did not act.
+  Whether a failed POST acted is for the caller to find out (``_rebooter.py``).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import random
+import time
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - exercised by sanity's import test
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+
+from ansible.module_utils.six.moves.urllib.parse import quote, urlencode
+
+from ansible_collections.apify.platform.plugins.module_utils._errors import (
+    ApifyApiError,
+    ApifyResponseError,
+    ApifyTransportError,
+)
+from ansible_collections.apify.platform.plugins.module_utils._version import COLLECTION_VERSION
+
+USER_AGENT = "apify.platform-ansible-collection/%s" % COLLECTION_VERSION
+
+# Apify recommends exponential backoff from 500 ms with a random factor up to 2x.
+BACKOFF_BASE = 0.5
+# No single sleep lasts longer than this; a Retry-After above it ends the retries.
+BACKOFF_CAP = 30.0
+
+REDACTED = "********"
+
+
+def retry_delay(attempt, retry_after=None, base=BACKOFF_BASE, rand=random.random):
+    """Seconds to sleep before retry number ``attempt`` (0 for the first retry).
+
+    Doubling from ``base`` with a random factor in [1, 2); a ``Retry-After``
+    given by the server is a floor. The caller compares the result with
+    ``BACKOFF_CAP``.
+    """
+    delay = base * (2 ** attempt) * (1.0 + rand())
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    return delay
+
+
+def parse_retry_after(value):
+    """Seconds from a ``Retry-After`` header in its delta-seconds form, else None."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None  # an HTTP date, or junk: fall back to our own backoff
+    if seconds != seconds or seconds < 0:  # NaN or negative
+        return None
+    return seconds
+
+
+def path_segment(value):
+    """Quote one path segment so that nothing in it can change the path."""
+    return quote(str(value), safe="")
+
+
+class ApifyClient:
+    """A small, thread-safe client: one pooled ``requests.Session``."""
+
+    def __init__(self, api_url, token=None, timeout=30.0, validate_certs=True, retries=5,
+                 pool_size=10, sleep=time.sleep, rand=random.random, session=None):
+        self.api_url = api_url
+        self.timeout = timeout
+        self.retries = retries
+        self._token = token
+        self._sleep = sleep
+        self._rand = rand
+        self.session = session or requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
+        self.session.verify = validate_certs
+        self.session.trust_env = False  # no ~/.netrc credentials or env proxies slipping in
+        self.session.headers.update({
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+        })
+        if token:
+            self.session.headers["Authorization"] = "Bearer %s" % token
+
+    @property
+    def has_token(self):
+        return bool(self._token)
+
+    def redact(self, text):
+        """Remove the token from any text that may reach the user."""
+        if self._token and text:
+            return text.replace(self._token, REDACTED)
+        return text
+
+    def get(self, path, params=None):
+        return self.request("GET", path, params=params, idempotent=True)
+
+    def post(self, path, params=None):
+        return self.request("POST", path, params=params, idempotent=False)
+
+    def request(self, method, path, params=None, idempotent=True):
+        """Send one request with retries; return the decoded JSON body."""
+        shown = path + ("?" + urlencode(params) if params else "")
+        attempt = 0
+        while True:
+            retry_after = None
+            try:
+                response = self.session.request(
+                    method, self.api_url + path, params=params,
+                    timeout=self.timeout, allow_redirects=False)
+            except requests.exceptions.Timeout as exc:
+                error = ApifyTransportError(method, shown, self._describe(exc), timeout=True)
+                retryable = idempotent
+            except requests.exceptions.RequestException as exc:
+                error = ApifyTransportError(method, shown, self._describe(exc))
+                retryable = idempotent
+            else:
+                if response.status_code < 300:
+                    return self._decode(method, shown, response)
+                error = self._error_from(method, shown, response)
+                retryable = response.status_code == 429 or (
+                    idempotent and response.status_code >= 500)
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            if not retryable or attempt >= self.retries:
+                raise error
+            delay = retry_delay(attempt, retry_after, rand=self._rand)
+            if delay > BACKOFF_CAP:
+                raise error
+            self._sleep(delay)
+            attempt += 1
+
+    def _describe(self, exc):
+        # Exception texts can embed the URL, never the header; redact anyway.
+        return self.redact("%s: %s" % (type(exc).__name__, exc))
+
+    def _decode(self, method, path, response):
+        try:
+            return json.loads(response.content.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            snippet = self.redact(response.content[:80].decode("utf-8", "replace"))
+            raise ApifyResponseError(
+                method, path, status=response.status_code,
+                reason="the body is not JSON (Content-Type %s, %d bytes, starting %r)" % (
+                    response.headers.get("Content-Type", "missing"), len(response.content), snippet))
+
+    def _error_from(self, method, path, response):
+        status = response.status_code
+        if 300 <= status < 400:
+            return ApifyResponseError(
+                method, path, status=status,
+                reason="HTTP %s redirect to %r was not followed: the token is only sent to api_url. "
+                       "Set api_url to the address the API really answers on."
+                       % (status, self.redact(response.headers.get("Location", ""))))
+        error_type = error_message = None
+        try:
+            body = json.loads(response.content.decode("utf-8"))
+            error = body.get("error") if isinstance(body, dict) else None
+            if isinstance(error, dict):
+                error_type = _short_text(error.get("type"))
+                error_message = _short_text(error.get("message"))
+        except (ValueError, UnicodeDecodeError):
+            pass
+        return ApifyApiError(
+            status, method, path,
+            error_type=self.redact(error_type), error_message=self.redact(error_message),
+            reason=response.reason)
+
+
+def _short_text(value, limit=500):
+    """An error field as bounded text; None when absent."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else json.dumps(value)
+    return text if len(text) <= limit else text[:limit] + "..."

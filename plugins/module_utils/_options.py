@@ -1,0 +1,128 @@
+# -*- coding: utf-8 -*-
+# Copyright: apify.platform contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Checks of what the user typed, made before any request is sent.
+
+Each function returns the cleaned value or raises ApifyConfigError with a
+message that says what is wrong and how to fix it. Messages never repeat the
+token, and repeat other values only in a shortened, quoted form.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import re
+
+from ansible.module_utils.six.moves.urllib.parse import urlsplit
+
+from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyConfigError
+
+# Run IDs are 17 letters and digits; the spec declares no pattern, so allow any length up to 64.
+RUN_ID_RE = re.compile(r"^[A-Za-z0-9]{1,64}$")
+# Actor and task IDs, or the "username~name" form the API also accepts.
+RESOURCE_ID_RE = re.compile(r"^(?:[A-Za-z0-9]{1,64}|[A-Za-z0-9._-]{1,64}~[A-Za-z0-9._-]{1,128})$")
+
+TOKEN_HELP = ("Set the token option, the APIFY_TOKEN environment variable, or "
+              "module_defaults for group/apify.platform.apify (in AWX: an 'Apify API' credential).")
+
+
+def shown(value, limit=40):
+    """A user value, quoted and shortened, for an error message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "...' (%d characters)" % len(value)
+
+
+def check_run_id(value, option="run_id"):
+    if not isinstance(value, str) or not RUN_ID_RE.match(value):
+        raise ApifyConfigError(
+            "%s %s is not an Apify run ID: run IDs are 1 to 64 letters and digits "
+            "(for example 3KH8gEpp4d8uQSe8T). Nothing was sent." % (option, shown(value)))
+    return value
+
+
+def check_resource_id(value, option):
+    if not isinstance(value, str) or not RESOURCE_ID_RE.match(value):
+        raise ApifyConfigError(
+            "%s %s is not an Apify ID: give the ID (letters and digits, for example "
+            "HDSasDasz78YcAPEB) or username~name. Nothing was sent." % (option, shown(value)))
+    return value
+
+
+def clean_token(token, required):
+    """The token without surrounding whitespace; None when absent and not required."""
+    if token is None:
+        if required:
+            raise ApifyConfigError("No Apify API token was given. " + TOKEN_HELP)
+        return None
+    token = token.strip()
+    if not token:
+        raise ApifyConfigError("The Apify API token is empty or only whitespace. " + TOKEN_HELP)
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in token):
+        raise ApifyConfigError(
+            "The Apify API token contains whitespace or control characters (a line break, perhaps "
+            "from a file or a multi-line secret). Give the token alone, on one line.")
+    if any(ord(ch) > 126 for ch in token):
+        raise ApifyConfigError("The Apify API token contains non-ASCII characters; Apify tokens never do.")
+    return token
+
+
+def is_loopback(host):
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def normalize_api_url(url):
+    """``https://api.apify.com/`` -> ``https://api.apify.com``; refuse anything unsafe."""
+    if not isinstance(url, str) or not url.strip():
+        raise ApifyConfigError("api_url is empty: leave it out to use https://api.apify.com.")
+    url = url.strip()
+    if "://" not in url:
+        raise ApifyConfigError(
+            "api_url %s has no scheme: write it as https://HOST, for example https://api.apify.com."
+            % shown(url.split("?")[0]))
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+        host = parts.hostname
+    except ValueError as exc:
+        raise ApifyConfigError("api_url is not a valid URL: %s." % exc)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise ApifyConfigError("api_url must use https:// (got %s://)." % shown(scheme)[1:-1])
+    if not host:
+        raise ApifyConfigError("api_url has no host name: write it as https://HOST.")
+    if parts.username or parts.password:
+        raise ApifyConfigError("api_url must not contain credentials: give the token in the token option.")
+    if parts.query or parts.fragment:
+        raise ApifyConfigError("api_url must not have a query string or fragment (the token never goes in a URL).")
+    if parts.path not in ("", "/"):
+        raise ApifyConfigError(
+            "api_url must be the API root without a path (got path %s): the collection adds "
+            "/v2/... itself. For example https://api.apify.com." % shown(parts.path))
+    if scheme == "http" and not is_loopback(host):
+        raise ApifyConfigError(
+            "api_url uses plain http:// to %s, so the token would travel in clear: use https://. "
+            "Plain http is accepted only for a loopback address (localhost, 127.0.0.1, ::1)." % host)
+    netloc = "[%s]" % host if ":" in host else host
+    if port is not None:
+        netloc += ":%d" % port
+    return "%s://%s" % (scheme, netloc)
+
+
+def check_positive(value, option):
+    if value is None or value <= 0:
+        raise ApifyConfigError("%s must be greater than 0 (got %s)." % (option, value))
+    return value
+
+
+def check_not_negative(value, option):
+    if value is not None and value < 0:
+        raise ApifyConfigError("%s must be 0 or more (got %s)." % (option, value))
+    return value

@@ -1,0 +1,176 @@
+# -*- coding: utf-8 -*-
+# Copyright: apify.platform contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The safe reboot of one run: read, decide, reboot at most once, optionally wait.
+
+The one rule that shapes this file: a reboot request is never sent again
+blindly. When a POST gets no trustworthy answer (5xx, timeout, dropped
+connection) the run is read again and its ``stats.rebootCount`` compared with
+the value read before: only when the counter has not moved and the run is
+still RUNNING is the request sent again.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible_collections.apify.platform.plugins.module_utils import _reboot
+from ansible_collections.apify.platform.plugins.module_utils._client import retry_delay
+from ansible_collections.apify.platform.plugins.module_utils._errors import (
+    ApifyApiError,
+    ApifyError,
+    ApifyRebootUncertainError,
+    ApifyResponseError,
+    ApifyRunStateError,
+    ApifyTransportError,
+)
+from ansible_collections.apify.platform.plugins.module_utils._runs import get_run, post_reboot
+from ansible_collections.apify.platform.plugins.module_utils._waiter import WaitFailed, WaitTimeout, wait_for
+
+
+class RebootOptions:
+    """What the task asked for; the same for every run of a batch."""
+
+    def __init__(self, check_mode=False, max_reboot_count=None, fail_if_not_running=False,
+                 wait=False, wait_timeout=300, wait_sleep=5):
+        self.check_mode = check_mode
+        self.max_reboot_count = max_reboot_count
+        self.fail_if_not_running = fail_if_not_running
+        self.wait = wait
+        self.wait_timeout = wait_timeout
+        self.wait_sleep = wait_sleep
+
+
+class Rebooter:
+    """Reboots runs through one client; ``sleep`` and ``now`` are injectable for tests."""
+
+    def __init__(self, client, options, sleep=time.sleep, now=time.monotonic):
+        self.client = client
+        self.options = options
+        self._sleep = sleep
+        self._now = now
+
+    def reboot(self, run_id):
+        """Return ``{run_id, changed, rebooted, run, msg, warning}``; raise ApifyError on failure."""
+        before = get_run(self.client, run_id)
+        decision = _reboot.decide(before, self.options.max_reboot_count)
+        if not decision.reboot:
+            if self.options.fail_if_not_running and before.get("status") != _reboot.RUNNING:
+                raise ApifyRunStateError(decision.msg + " Failing because fail_if_not_running is true.", run=before)
+            return _result(run_id, False, before, decision.msg, decision.warning)
+        if self.options.check_mode:
+            return _result(run_id, True, before,
+                           "Run %s is RUNNING and would be rebooted (check mode: no reboot was sent)." % run_id)
+
+        outcome, run = self._reboot_once(before)
+        if outcome == _reboot.ENDED:
+            return _result(run_id, False, run,
+                           "Run %s was left alone: it stopped running (status %s) just before the reboot."
+                           % (run_id, run.get("status")))
+        msg = "Run %s was rebooted (reboot count %s -> %s)." % (
+            run_id, _reboot.reboot_count(before), _reboot.reboot_count(run))
+        if self.options.wait:
+            run = self._wait_until_running(run_id)
+            msg += " It is RUNNING again."
+        return _result(run_id, True, run, msg)
+
+    # -- the POST, at most one effective reboot ---------------------------------
+
+    def _reboot_once(self, before):
+        run_id = before["id"]
+        sends = 0
+        while True:
+            sends += 1
+            try:
+                return _reboot.REBOOTED, post_reboot(self.client, run_id)
+            except ApifyApiError as exc:
+                if exc.status == 400:
+                    return self._after_rejection(before, exc)
+                if exc.status < 500:
+                    raise
+                failure = exc
+            except ApifyTransportError as exc:
+                failure = exc
+            except ApifyResponseError as exc:
+                if exc.status is not None and 200 <= exc.status < 300:
+                    exc.append("The API accepted the request, so the run was probably rebooted.")
+                    exc.changed = True
+                raise
+
+            outcome, now = self._verify(before, failure)
+            if outcome in (_reboot.REBOOTED, _reboot.ENDED):
+                return outcome, now
+            if outcome == _reboot.NOT_REBOOTED and sends <= self.client.retries:
+                self._sleep(retry_delay(sends - 1))
+                continue
+            if outcome == _reboot.NOT_REBOOTED:
+                raise ApifyError(
+                    "Run %s was not rebooted: %d reboot request(s) failed and the run's reboot count "
+                    "did not move. Last error: %s" % (run_id, sends, failure.message))
+            raise ApifyRebootUncertainError(
+                "The reboot of run %s may or may not have happened: the request failed (%s) and the "
+                "run's state cannot tell (status %s, reboot count before %s, now %s). Check the run "
+                "before trying again." % (run_id, failure.message, now.get("status"),
+                                          _reboot.reboot_count(before), _reboot.reboot_count(now)))
+
+    def _after_rejection(self, before, exc):
+        """A 400: typically the run finished between our read and the reboot."""
+        now = get_run(self.client, before["id"])
+        if now.get("status") != _reboot.RUNNING:
+            return _reboot.ENDED, now
+        raise exc
+
+    def _verify(self, before, failure):
+        """Read the run again after a failed POST and say whether it was rebooted.
+
+        After a timeout the request may still be on its way through the API, so
+        the run is watched for twice the request timeout before a quiet counter
+        is believed.
+        """
+        settle = 2 * self.client.timeout if getattr(failure, "timeout", False) else 0
+        sleep_interval = min(1.0, max(0.1, settle / 10.0))
+        outcome, now = _reboot.UNKNOWN, {}
+        try:
+            deadline = self._now() + settle
+            while True:
+                now = get_run(self.client, before["id"])
+                outcome = _reboot.verify(before, now)
+                if outcome != _reboot.NOT_REBOOTED or self._now() >= deadline:
+                    return outcome, now
+                self._sleep(sleep_interval)
+        except ApifyError as exc:
+            raise ApifyRebootUncertainError(
+                "The reboot of run %s may or may not have happened: the request failed (%s) and "
+                "reading the run afterwards failed too (%s). Check the run before trying again."
+                % (before["id"], failure.message, exc.message))
+
+    # -- waiting ----------------------------------------------------------------
+
+    def _wait_until_running(self, run_id):
+        opts = self.options
+        try:
+            return wait_for(
+                lambda: get_run(self.client, run_id),
+                done=lambda run: run.get("status") == _reboot.RUNNING,
+                failed=lambda run: run.get("status") in _reboot.TERMINAL_STATUSES,
+                timeout=opts.wait_timeout, sleep_interval=opts.wait_sleep,
+                now=self._now, sleep=self._sleep)
+        except WaitFailed as exc:
+            error = ApifyRunStateError(
+                "Run %s was rebooted, then ended with status %s while waiting for it to run again."
+                % (run_id, exc.last.get("status")), run=exc.last)
+        except WaitTimeout as exc:
+            error = ApifyRunStateError(
+                "Run %s was rebooted but was not RUNNING again within wait_timeout=%s s; its last "
+                "status was %s." % (run_id, opts.wait_timeout, (exc.last or {}).get("status")),
+                run=exc.last)
+        error.changed = True
+        raise error
+
+
+def _result(run_id, rebooted, run, msg, warning=None):
+    return {"run_id": run_id, "changed": rebooted, "rebooted": rebooted, "run": run,
+            "msg": msg, "warning": warning}

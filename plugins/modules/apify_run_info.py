@@ -1,0 +1,200 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: apify.platform contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: apify_run_info
+short_description: Read Apify Actor runs
+version_added: 0.1.0
+description:
+  - With O(run_id), returns that run (C(GET /v2/actor-runs/{runId})); this works without a token,
+    as the API allows.
+  - Without O(run_id), lists runs of an Actor (O(actor_id)), of a task (O(task_id)), or of the whole
+    account, filtered by O(status), following the API's pages up to O(limit). Listing needs a token.
+  - Read-only; never reports a change.
+author:
+  - apify.platform contributors
+extends_documentation_fragment:
+  - apify.platform.apify
+attributes:
+  check_mode:
+    support: full
+    details:
+      - The module only reads, so it runs the same in check mode.
+  diff_mode:
+    support: none
+  idempotent:
+    support: full
+  action_group:
+    support: full
+    membership:
+      - apify.platform.apify
+options:
+  run_id:
+    description:
+      - ID of one run to return as RV(run). Letters and digits only.
+      - Mutually exclusive with O(actor_id) and O(task_id).
+    type: str
+  actor_id:
+    description:
+      - List the runs of this Actor, given as its ID or as V(username~actor-name).
+    type: str
+  task_id:
+    description:
+      - List the runs of this Actor task, given as its ID or as V(username~task-name).
+    type: str
+  status:
+    description:
+      - Only list runs with one of these statuses.
+    type: list
+    elements: str
+    choices: [READY, RUNNING, SUCCEEDED, FAILED, TIMING-OUT, TIMED-OUT, ABORTING, ABORTED]
+  limit:
+    description:
+      - The most runs to return. Pages of up to 1000 runs are fetched until this many are returned
+        or there are no more. Must be greater than 0.
+    type: int
+    default: 1000
+  offset:
+    description:
+      - How many matching runs to skip first.
+    type: int
+    default: 0
+  desc:
+    description:
+      - Newest runs first when V(true); oldest first (the API's default) when V(false).
+    type: bool
+    default: false
+seealso:
+  - module: apify.platform.apify_run_reboot
+"""
+
+EXAMPLES = r"""
+- name: Read one run (no token needed)
+  apify.platform.apify_run_info:
+    run_id: 3KH8gEpp4d8uQSe8T
+  register: info
+
+- name: Show its status
+  ansible.builtin.debug:
+    msg: "{{ info.run.status }}"
+
+- name: The 50 newest RUNNING runs of an Actor
+  apify.platform.apify_run_info:
+    actor_id: apify~web-scraper
+    status: [RUNNING]
+    limit: 50
+    desc: true
+    token: "{{ apify_token }}"
+  register: running
+
+- name: Their IDs
+  ansible.builtin.debug:
+    msg: "{{ running.runs | map(attribute='id') | list }}"
+"""
+
+RETURN = r"""
+run:
+  description: The run, as the API returned it (its C(data)).
+  returned: when O(run_id) is given
+  type: dict
+  sample:
+    id: 3KH8gEpp4d8uQSe8T
+    actId: HDSasDasz78YcAPEB
+    status: RUNNING
+    startedAt: "2026-11-28T07:34:24.202Z"
+    stats:
+      rebootCount: 0
+    options:
+      memoryMbytes: 1024
+runs:
+  description: The runs listed, as the API's list items (short run objects), in the API's order.
+  returned: when O(run_id) is not given
+  type: list
+  elements: dict
+  sample:
+    - id: 3KH8gEpp4d8uQSe8T
+      actId: HDSasDasz78YcAPEB
+      actorTaskId: null
+      status: RUNNING
+      startedAt: "2026-11-28T07:34:24.202Z"
+      finishedAt: null
+      buildId: 7sT5jcggjjA9fNcxF
+total:
+  description: How many runs match the filter in all, as the API counts them (may exceed the length of RV(runs)).
+  returned: when O(run_id) is not given
+  type: int
+  sample: 1
+msg:
+  description: Why the task failed.
+  returned: failure
+  type: str
+  sample: Apify API answered HTTP 404 (record-not-found, Actor run was not found) to GET /v2/actor-runs/3KH8gEpp4d8uQSe8T.
+error:
+  description: What went wrong, as data; see M(apify.platform.apify_run_reboot) for its keys.
+  returned: failure
+  type: dict
+  sample:
+    kind: api
+    status: 401
+    type: token-not-valid
+    message: Authentication token is not valid.
+    method: GET
+    path: /v2/actor-runs
+elapsed:
+  description: Seconds the task took.
+  returned: always
+  type: float
+  sample: 0.208
+"""
+
+from ansible_collections.apify.platform.plugins.module_utils._module import ApifyModule
+from ansible_collections.apify.platform.plugins.module_utils._options import (
+    check_not_negative,
+    check_positive,
+    check_resource_id,
+    check_run_id,
+)
+from ansible_collections.apify.platform.plugins.module_utils._runs import get_run, list_runs
+
+
+def info(module):
+    params = module.params
+    if params["run_id"] is not None:
+        run_id = check_run_id(params["run_id"])
+        return {"changed": False, "run": get_run(module.client(token_required=False), run_id)}
+    actor_id = params["actor_id"] and check_resource_id(params["actor_id"], "actor_id")
+    task_id = params["task_id"] and check_resource_id(params["task_id"], "task_id")
+    limit = check_positive(params["limit"], "limit")
+    offset = check_not_negative(params["offset"], "offset")
+    runs, total = list_runs(module.client(), actor_id=actor_id, task_id=task_id,
+                            statuses=params["status"], limit=limit, offset=offset, desc=params["desc"])
+    return {"changed": False, "runs": runs, "total": total}
+
+
+def main():
+    module = ApifyModule(
+        argument_spec=dict(
+            run_id=dict(type="str"),
+            actor_id=dict(type="str"),
+            task_id=dict(type="str"),
+            status=dict(type="list", elements="str",
+                        choices=["READY", "RUNNING", "SUCCEEDED", "FAILED", "TIMING-OUT",
+                                 "TIMED-OUT", "ABORTING", "ABORTED"]),
+            limit=dict(type="int", default=1000),
+            offset=dict(type="int", default=0),
+            desc=dict(type="bool", default=False),
+        ),
+        mutually_exclusive=[("run_id", "actor_id", "task_id")],
+        supports_check_mode=True,
+    )
+    module.run(lambda: info(module))
+
+
+if __name__ == "__main__":
+    main()
