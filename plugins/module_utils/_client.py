@@ -87,13 +87,14 @@ class ApifyClient:
     """A small, thread-safe client: one pooled ``requests.Session``."""
 
     def __init__(self, api_url, token=None, timeout=30.0, validate_certs=True, retries=5,
-                 pool_size=10, sleep=time.sleep, rand=random.random, session=None):
+                 pool_size=10, sleep=None, rand=None, session=None):
         self.api_url = api_url
         self.timeout = timeout
         self.retries = retries
         self._token = token
-        self._sleep = sleep
-        self._rand = rand
+        # Looked up now, not at import, so tests can replace time.sleep and random.random.
+        self._sleep = sleep or time.sleep
+        self._rand = rand or random.random
         self.session = session or requests.Session()
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
         self.session.mount("https://", adapter)

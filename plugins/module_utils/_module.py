@@ -84,7 +84,9 @@ class ApifyModule(AnsibleModule):
         """Call ``work()`` and exit with the dict it returns, or fail with its ApifyError.
 
         ``work`` returns the module result (``changed`` included); ``elapsed``
-        is added here. Warnings in a ``warnings`` list are shown by Ansible.
+        is added here. Warnings in a ``warnings`` list are shown by Ansible. A
+        result with ``failed`` true (a batch in which some runs failed) fails
+        the task with everything it holds.
         """
         try:
             result = work()
@@ -97,4 +99,6 @@ class ApifyModule(AnsibleModule):
         for warning in result.pop("warnings", None) or []:
             self.warn(warning)
         result["elapsed"] = self.elapsed()
+        if result.pop("failed", False):
+            self.fail_json(**result)
         self.exit_json(**result)

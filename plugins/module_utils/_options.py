@@ -18,6 +18,7 @@ import re
 
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
+from ansible_collections.apify.platform.plugins.module_utils._batch import MAX_CONCURRENCY
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyConfigError
 
 # Run IDs are 17 letters and digits; the spec declares no pattern, so allow any length up to 64.
@@ -125,4 +126,10 @@ def check_positive(value, option):
 def check_not_negative(value, option):
     if value is not None and value < 0:
         raise ApifyConfigError("%s must be 0 or more (got %s)." % (option, value))
+    return value
+
+
+def check_concurrency(value):
+    if value is None or not 1 <= value <= MAX_CONCURRENCY:
+        raise ApifyConfigError("concurrency must be from 1 to %d (got %s)." % (MAX_CONCURRENCY, value))
     return value

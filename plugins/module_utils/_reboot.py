@@ -88,3 +88,30 @@ def verify(before, after):
     if after.get("status") in TERMINAL_STATUSES:
         return ENDED
     return UNKNOWN
+
+
+def summarize(entries, check_mode=False):
+    """The task-level result of a batch: ID lists, ``changed``, and a one-line ``msg``.
+
+    A run that was rebooted and then failed (for example while waiting) is in
+    both ``rebooted_run_ids`` and ``failed_run_ids``: both are true.
+    """
+    rebooted = [e["run_id"] for e in entries if e["rebooted"]]
+    failed = [e["run_id"] for e in entries if e["failed"]]
+    skipped = [e["run_id"] for e in entries if not e["rebooted"] and not e["failed"]]
+    verb = "would be rebooted (check mode)" if check_mode else "rebooted"
+    msg = "%d run(s): %d %s, %d left alone, %d failed." % (
+        len(entries), len(rebooted), verb, len(skipped), len(failed))
+    if failed:
+        shown = ["%s (%s)" % (e["run_id"], e["msg"]) for e in entries if e["failed"]][:5]
+        more = " and %d more" % (len(failed) - len(shown)) if len(failed) > len(shown) else ""
+        msg += " Failed: %s%s." % ("; ".join(shown), more)
+    return {
+        "changed": any(e["changed"] for e in entries),
+        "rebooted": bool(rebooted),
+        "rebooted_run_ids": rebooted,
+        "skipped_run_ids": skipped,
+        "failed_run_ids": failed,
+        "failed": bool(failed),
+        "msg": msg,
+    }

@@ -18,6 +18,7 @@ __metaclass__ = type
 import time
 
 from ansible_collections.apify.platform.plugins.module_utils import _reboot
+from ansible_collections.apify.platform.plugins.module_utils._batch import map_concurrently, unique
 from ansible_collections.apify.platform.plugins.module_utils._client import retry_delay
 from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyApiError,
@@ -47,11 +48,11 @@ class RebootOptions:
 class Rebooter:
     """Reboots runs through one client; ``sleep`` and ``now`` are injectable for tests."""
 
-    def __init__(self, client, options, sleep=time.sleep, now=time.monotonic):
+    def __init__(self, client, options, sleep=None, now=None):
         self.client = client
         self.options = options
-        self._sleep = sleep
-        self._now = now
+        self._sleep = sleep or time.sleep
+        self._now = now or time.monotonic
 
     def reboot(self, run_id):
         """Return ``{run_id, changed, rebooted, run, msg, warning}``; raise ApifyError on failure."""
@@ -76,6 +77,21 @@ class Rebooter:
             run = self._wait_until_running(run_id)
             msg += " It is RUNNING again."
         return _result(run_id, True, run, msg)
+
+    def reboot_entry(self, run_id):
+        """reboot() for one run of many: a failure becomes part of the entry, not an exception."""
+        try:
+            entry = self.reboot(run_id)
+        except ApifyError as exc:
+            return {"run_id": run_id, "changed": exc.changed, "rebooted": exc.changed, "failed": True,
+                    "run": getattr(exc, "run", None), "msg": exc.message, "error": exc.to_dict(),
+                    "warning": None}
+        entry["failed"] = False
+        return entry
+
+    def reboot_all(self, run_ids, concurrency):
+        """One entry per distinct run ID, in the order given; runs handled ``concurrency`` at a time."""
+        return map_concurrently(self.reboot_entry, unique(run_ids), concurrency)
 
     # -- the POST, at most one effective reboot ---------------------------------
 

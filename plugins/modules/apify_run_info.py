@@ -70,6 +70,18 @@ options:
       - Newest runs first when V(true); oldest first (the API's default) when V(false).
     type: bool
     default: false
+  details:
+    description:
+      - When listing, also read each listed run in full (with C(stats), C(options) and C(meta)),
+        O(concurrency) runs at a time, so that later tasks can filter on memory use or age.
+      - Without it, RV(runs) holds the API's short list items.
+    type: bool
+    default: false
+  concurrency:
+    description:
+      - How many runs are read at once when O(details=true), from 1 to 100.
+    type: int
+    default: 20
 seealso:
   - module: apify.platform.apify_run_reboot
 """
@@ -96,6 +108,17 @@ EXAMPLES = r"""
 - name: Their IDs
   ansible.builtin.debug:
     msg: "{{ running.runs | map(attribute='id') | list }}"
+
+- name: Full objects, to find runs using more than 900 MB
+  apify.platform.apify_run_info:
+    actor_id: apify~web-scraper
+    status: [RUNNING]
+    details: true
+  register: detailed
+
+- name: The memory-hungry ones
+  ansible.builtin.debug:
+    msg: "{{ detailed.runs | selectattr('stats.memCurrentBytes', 'gt', 900 * 1024 * 1024) | map(attribute='id') | list }}"
 """
 
 RETURN = r"""
@@ -113,7 +136,9 @@ run:
     options:
       memoryMbytes: 1024
 runs:
-  description: The runs listed, as the API's list items (short run objects), in the API's order.
+  description:
+    - The runs listed, in the API's order, as the API's list items (short run objects), or as full
+      run objects when O(details=true).
   returned: when O(run_id) is not given
   type: list
   elements: dict
@@ -153,8 +178,10 @@ elapsed:
   sample: 0.208
 """
 
+from ansible_collections.apify.platform.plugins.module_utils._batch import map_concurrently
 from ansible_collections.apify.platform.plugins.module_utils._module import ApifyModule
 from ansible_collections.apify.platform.plugins.module_utils._options import (
+    check_concurrency,
     check_not_negative,
     check_positive,
     check_resource_id,
@@ -172,8 +199,12 @@ def info(module):
     task_id = params["task_id"] and check_resource_id(params["task_id"], "task_id")
     limit = check_positive(params["limit"], "limit")
     offset = check_not_negative(params["offset"], "offset")
-    runs, total = list_runs(module.client(), actor_id=actor_id, task_id=task_id,
+    concurrency = check_concurrency(params["concurrency"])
+    client = module.client(pool_size=concurrency)
+    runs, total = list_runs(client, actor_id=actor_id, task_id=task_id,
                             statuses=params["status"], limit=limit, offset=offset, desc=params["desc"])
+    if params["details"]:
+        runs = map_concurrently(lambda item: get_run(client, item["id"]), runs, concurrency)
     return {"changed": False, "runs": runs, "total": total}
 
 
@@ -189,6 +220,8 @@ def main():
             limit=dict(type="int", default=1000),
             offset=dict(type="int", default=0),
             desc=dict(type="bool", default=False),
+            details=dict(type="bool", default=False),
+            concurrency=dict(type="int", default=20),
         ),
         mutually_exclusive=[("run_id", "actor_id", "task_id")],
         supports_check_mode=True,

@@ -49,8 +49,31 @@ options:
     description:
       - ID of the Actor run to reboot, for example V(3KH8gEpp4d8uQSe8T).
       - Letters and digits only; anything else is refused before any request is made.
+      - Exactly one of O(run_id), O(run_ids), O(actor_id) and O(task_id) is required.
     type: str
-    required: true
+  run_ids:
+    description:
+      - IDs of several runs to reboot in one task, O(concurrency) at a time. A run listed twice is
+        handled once. Every rule for one run holds for each; the results are in RV(results).
+      - One run's failure does not stop the others; the task fails at the end, naming the runs that failed.
+    type: list
+    elements: str
+  actor_id:
+    description:
+      - Reboot every C(RUNNING) run of this Actor (ID or V(username~actor-name)). The runs are
+        listed through the API, all pages, then handled as with O(run_ids).
+    type: str
+  task_id:
+    description:
+      - Reboot every C(RUNNING) run of this Actor task (ID or V(username~task-name)), as with O(actor_id).
+    type: str
+  concurrency:
+    description:
+      - How many runs of O(run_ids), O(actor_id) or O(task_id) are handled at once, from 1 to 100.
+      - Each run gets at most one request in flight, which keeps well within Apify's limits of
+        60 requests per second per run and 250,000 per minute per account.
+    type: int
+    default: 20
   fail_if_not_running:
     description:
       - Fail the task when the run is not C(RUNNING), instead of leaving it alone with RV(changed=false).
@@ -109,6 +132,16 @@ EXAMPLES = r"""
     max_reboot_count: 3
     fail_if_not_running: true
 
+- name: Reboot every RUNNING run of an Actor, 20 at a time, never one more than 3 times
+  apify.platform.apify_run_reboot:
+    actor_id: apify~web-scraper
+    max_reboot_count: 3
+  register: fleet
+
+- name: Report
+  ansible.builtin.debug:
+    msg: "rebooted {{ fleet.rebooted_run_ids }}, left alone {{ fleet.skipped_run_ids }}"
+
 - name: Set the connection once for every module of the collection
   module_defaults:
     group/apify.platform.apify:
@@ -122,16 +155,54 @@ EXAMPLES = r"""
 
 RETURN = r"""
 rebooted:
-  description: Whether the run was rebooted (in check mode, whether it would have been).
+  description:
+    - Whether the run was rebooted (in check mode, whether it would have been).
+    - With several runs, whether any was.
   returned: always
   type: bool
   sample: true
+results:
+  description:
+    - With O(run_ids), O(actor_id) or O(task_id), one entry per run, in the order given (listed runs
+      in the API's order).
+    - Each has C(run_id), C(changed), C(rebooted), C(failed), C(msg) and C(run) (as for one run;
+      C(null) when the run could not be read), and C(error) when it failed.
+  returned: when several runs were asked for
+  type: list
+  elements: dict
+  sample:
+    - run_id: 3KH8gEpp4d8uQSe8T
+      changed: true
+      rebooted: true
+      failed: false
+      msg: Run 3KH8gEpp4d8uQSe8T was rebooted (reboot count 0 -> 1).
+      run: {id: 3KH8gEpp4d8uQSe8T, status: RUNNING}
+rebooted_run_ids:
+  description: IDs of the runs that were (in check mode, would be) rebooted.
+  returned: when several runs were asked for
+  type: list
+  elements: str
+  sample: [3KH8gEpp4d8uQSe8T]
+skipped_run_ids:
+  description: IDs of the runs left alone (not C(RUNNING), or at O(max_reboot_count)).
+  returned: when several runs were asked for
+  type: list
+  elements: str
+  sample: [HG7ML7M8z78YcAPEB]
+failed_run_ids:
+  description:
+    - IDs of the runs whose handling failed. A run rebooted and then failed while waiting is in
+      RV(rebooted_run_ids) too.
+  returned: when several runs were asked for
+  type: list
+  elements: str
+  sample: []
 run:
   description:
     - The run object as the API returned it (its C(data)); after the reboot, after the wait when
       O(wait=true), or as found when the run was left alone.
     - On a failure, the last state read when there is one.
-  returned: success, and on failure when the run was read
+  returned: with O(run_id), on success, and on failure when the run was read
   type: dict
   sample:
     id: 3KH8gEpp4d8uQSe8T
@@ -181,14 +252,20 @@ error:
     path: /v2/actor-runs/3KH8gEpp4d8uQSe8T
 """
 
-from ansible_collections.apify.platform.plugins.module_utils._module import ApifyModule
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyConfigError
+from ansible_collections.apify.platform.plugins.module_utils._module import ApifyModule
 from ansible_collections.apify.platform.plugins.module_utils._options import (
+    check_concurrency,
     check_not_negative,
     check_positive,
+    check_resource_id,
     check_run_id,
 )
+from ansible_collections.apify.platform.plugins.module_utils._reboot import RUNNING, summarize
 from ansible_collections.apify.platform.plugins.module_utils._rebooter import Rebooter, RebootOptions
+from ansible_collections.apify.platform.plugins.module_utils._runs import list_runs
+
+SELECTORS = ("run_id", "run_ids", "actor_id", "task_id")
 
 
 def reboot_options(module):
@@ -207,9 +284,8 @@ def reboot_options(module):
     )
 
 
-def reboot(module):
+def reboot_one(module, options):
     run_id = check_run_id(module.params["run_id"])
-    options = reboot_options(module)
     result = Rebooter(module.client(), options).reboot(run_id)
     warning = result.pop("warning")
     del result["run_id"]
@@ -217,16 +293,50 @@ def reboot(module):
     return result
 
 
+def reboot_many(module, options):
+    params = module.params
+    concurrency = check_concurrency(params["concurrency"])
+    if params["run_ids"] is not None:
+        run_ids = [check_run_id(run_id, "run_ids") for run_id in params["run_ids"]]
+        client = module.client(pool_size=concurrency)
+    else:
+        actor_id = params["actor_id"] and check_resource_id(params["actor_id"], "actor_id")
+        task_id = params["task_id"] and check_resource_id(params["task_id"], "task_id")
+        client = module.client(pool_size=concurrency)
+        listed = list_runs(client, actor_id=actor_id, task_id=task_id, statuses=[RUNNING])[0]
+        run_ids = [run["id"] for run in listed]
+    entries = Rebooter(client, options).reboot_all(run_ids, concurrency)
+    result = summarize(entries, check_mode=module.check_mode)
+    result["warnings"] = [entry.pop("warning") for entry in entries if entry["warning"]]
+    for entry in entries:
+        entry.pop("warning", None)
+    result["results"] = entries
+    return result
+
+
+def reboot(module):
+    options = reboot_options(module)
+    if module.params["run_id"] is not None:
+        return reboot_one(module, options)
+    return reboot_many(module, options)
+
+
 def main():
     module = ApifyModule(
         argument_spec=dict(
-            run_id=dict(type="str", required=True),
+            run_id=dict(type="str"),
+            run_ids=dict(type="list", elements="str"),
+            actor_id=dict(type="str"),
+            task_id=dict(type="str"),
+            concurrency=dict(type="int", default=20),
             fail_if_not_running=dict(type="bool", default=False),
             max_reboot_count=dict(type="int"),
             wait=dict(type="bool", default=False),
             wait_timeout=dict(type="int", default=300),
             wait_sleep=dict(type="int", default=5),
         ),
+        mutually_exclusive=[SELECTORS],
+        required_one_of=[SELECTORS],
         supports_check_mode=True,
     )
     module.run(lambda: reboot(module))

@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+# Copyright: apify.platform contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.apify.platform.plugins.modules.apify_run_info import main
+
+from ansible_collections.apify.platform.tests.unit.plugins.modules.conftest import TOKEN, make_run
+
+RUN_ID = "3KH8gEpp4d8uQSe8T"
+
+
+def page(ids, total, offset=0, limit=1000):
+    items = [{"id": i, "actId": "act", "status": "RUNNING", "startedAt": "2026-11-28T07:34:24.202Z"} for i in ids]
+    return {"data": {"total": total, "offset": offset, "limit": limit, "count": len(items), "items": items}}
+
+
+def test_one_run_without_token(api, run_module):
+    api.on("GET", "/v2/actor-runs/" + RUN_ID, (200, {"data": make_run()}))
+    result = run_module(main, {"run_id": RUN_ID})
+    assert result["changed"] is False and result["run"]["id"] == RUN_ID
+    assert "Authorization" not in api.requests[0]["headers"]
+
+
+def test_one_run_in_check_mode(api, run_module):
+    api.on("GET", "/v2/actor-runs/" + RUN_ID, (200, {"data": make_run()}))
+    result = run_module(main, {"run_id": RUN_ID}, check_mode=True)
+    assert result["changed"] is False and result["run"]["status"] == "RUNNING"
+
+
+def test_list_follows_pages_up_to_limit(api, run_module):
+    ids = ["R%016d" % n for n in range(1500)]
+    api.on("GET", "/v2/actor-tasks/task1/runs", (200, page(ids[:1000], 1500)), (200, page(ids[1000:1200], 1500, offset=1000)))
+    result = run_module(main, {"task_id": "task1", "token": TOKEN, "status": ["RUNNING", "READY"], "limit": 1200})
+    assert [r["id"] for r in result["runs"]] == ids[:1200] and result["total"] == 1500
+    assert api.requests[0]["params"] == {"offset": 0, "limit": 1000, "status": "RUNNING,READY"}
+    assert api.requests[1]["params"] == {"offset": 1000, "limit": 200, "status": "RUNNING,READY"}
+    assert len(api.requests) == 2
+
+
+def test_list_all_runs_needs_token(api, run_module):
+    result = run_module(main, {})
+    assert result["failed"] is True and "APIFY_TOKEN" in result["msg"]
+    assert api.requests == []
+
+
+def test_list_with_details_reads_each_run(api, run_module):
+    ids = ["D%016d" % n for n in range(3)]
+    api.on("GET", "/v2/actor-runs", (200, page(ids, 3)))
+    for i in ids:
+        api.on("GET", "/v2/actor-runs/" + i, (200, {"data": make_run(i)}))
+    result = run_module(main, {"token": TOKEN, "details": True, "desc": True})
+    assert [r["id"] for r in result["runs"]] == ids
+    assert all("stats" in r for r in result["runs"])
+    assert api.requests[0]["params"]["desc"] == "true"
+
+
+def test_invalid_list_answer_names_the_path(api, run_module):
+    body = page(["X"], 1)
+    del body["data"]["items"][0]["status"]
+    api.on("GET", "/v2/actors/act/runs", (200, body))
+    result = run_module(main, {"actor_id": "act", "token": TOKEN})
+    assert result["failed"] is True and "data.items[0]" in result["msg"] and "'status' is a required property" in result["msg"]

@@ -1,0 +1,283 @@
+# -*- coding: utf-8 -*-
+# Copyright: apify.platform contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+import requests
+
+from ansible_collections.apify.platform.plugins.modules.apify_run_reboot import main
+
+from ansible_collections.apify.platform.tests.unit.plugins.modules.conftest import API, TOKEN, make_run
+
+RUN_ID = "3KH8gEpp4d8uQSe8T"
+GET = "/v2/actor-runs/%s" % RUN_ID
+POST = "/v2/actor-runs/%s/reboot" % RUN_ID
+
+
+def args(**extra):
+    base = {"run_id": RUN_ID, "token": TOKEN}
+    base.update(extra)
+    return base
+
+
+def test_running_run_is_rebooted(api, run_module):
+    api.on("GET", GET, (200, {"data": make_run()}))
+    api.on("POST", POST, (200, {"data": make_run(reboot_count=1)}))
+    result = run_module(main, args())
+    assert result["changed"] is True and result["rebooted"] is True
+    assert result["run"]["stats"]["rebootCount"] == 1
+    assert "0 -> 1" in result["msg"]
+    assert isinstance(result["elapsed"], float)
+    assert [r["method"] for r in api.requests] == ["GET", "POST"]
+    for request in api.requests:
+        assert request["url"].startswith(API + "/v2/actor-runs/")
+        assert TOKEN not in request["url"] and not request["params"]
+        assert request["headers"]["Authorization"] == "Bearer " + TOKEN
+        assert request["headers"]["User-Agent"].startswith("apify.platform-ansible-collection/")
+        assert request["allow_redirects"] is False
+
+
+@pytest.mark.parametrize("status", ["SUCCEEDED", "FAILED", "TIMED-OUT", "ABORTED", "READY", "ABORTING"])
+def test_run_not_running_is_left_alone(api, run_module, status):
+    api.on("GET", GET, (200, {"data": make_run(status=status)}))
+    result = run_module(main, args())
+    assert result["changed"] is False and result["rebooted"] is False
+    assert status in result["msg"] and "left alone" in result["msg"]
+    assert result["run"]["status"] == status
+    assert api.count("POST") == 0
+
+
+def test_fail_if_not_running(api, run_module):
+    api.on("GET", GET, (200, {"data": make_run(status="SUCCEEDED")}))
+    result = run_module(main, args(fail_if_not_running=True))
+    assert result["failed"] is True
+    assert "SUCCEEDED" in result["msg"] and "fail_if_not_running" in result["msg"]
+    assert result["error"]["kind"] == "run_state"
+    assert result["run"]["status"] == "SUCCEEDED"
+    assert api.count("POST") == 0
+
+
+def test_max_reboot_count_guard_warns(api, run_module):
+    api.on("GET", GET, (200, {"data": make_run(reboot_count=3)}))
+    result = run_module(main, args(max_reboot_count=3))
+    assert result["changed"] is False and result["rebooted"] is False
+    # ansible-core 2.19 returns warnings as structured events: look inside them.
+    assert "max_reboot_count=3" in json.dumps(result["warnings"])
+    assert api.count("POST") == 0
+
+
+def test_max_reboot_count_below_limit_reboots(api, run_module):
+    api.on("GET", GET, (200, {"data": make_run(reboot_count=2)}))
+    api.on("POST", POST, (200, {"data": make_run(reboot_count=3)}))
+    result = run_module(main, args(max_reboot_count=3))
+    assert result["rebooted"] is True and api.count("POST") == 1
+
+
+@pytest.mark.parametrize("status,expected", [("RUNNING", True), ("SUCCEEDED", False)])
+def test_check_mode_never_posts(api, run_module, status, expected):
+    api.on("GET", GET, (200, {"data": make_run(status=status)}))
+    result = run_module(main, args(), check_mode=True)
+    assert result["changed"] is expected and result["rebooted"] is expected
+    assert api.count("POST") == 0 and api.count("GET") == 1
+
+
+def test_race_run_finished_before_post(api, run_module):
+    api.on("GET", GET, (200, {"data": make_run()}), (200, {"data": make_run(status="SUCCEEDED")}))
+    api.on("POST", POST, (400, {"error": {"type": "run-not-running", "message": "not running"}}))
+    result = run_module(main, args())
+    assert result.get("failed") is not True
+    assert result["changed"] is False and result["rebooted"] is False
+    assert "SUCCEEDED" in result["msg"]
+    assert api.count("POST") == 1 and api.count("GET") == 2
+
+
+def test_400_on_a_still_running_run_fails(api, run_module):
+    api.on("GET", GET, (200, {"data": make_run()}))
+    api.on("POST", POST, (400, {"error": {"type": "invalid-input", "message": "nope"}}))
+    result = run_module(main, args())
+    assert result["failed"] is True
+    assert result["error"] == {"kind": "api", "status": 400, "type": "invalid-input", "message": "nope",
+                               "method": "POST", "path": POST}
+    assert api.count("POST") == 1
+
+
+def test_post_500_after_the_reboot_happened_is_not_resent(api, run_module):
+    api.on("GET", GET, (200, {"data": make_run(reboot_count=0)}), (200, {"data": make_run(reboot_count=1)}))
+    api.on("POST", POST, (500, {"error": {"type": "internal-server-error", "message": "boom"}}))
+    result = run_module(main, args())
+    assert result["changed"] is True and result["rebooted"] is True
+    assert result["run"]["stats"]["rebootCount"] == 1
+    assert api.count("POST") == 1
+
+
+def test_post_dropped_before_acting_is_resent_once(api, run_module):
+    api.on("GET", GET, (200, {"data": make_run(reboot_count=0)}))
+    api.on("POST", POST, requests.exceptions.ConnectionError("connection reset"),
+           (200, {"data": make_run(reboot_count=1)}))
+    result = run_module(main, args())
+    assert result["rebooted"] is True
+    assert api.count("POST") == 2
+
+
+def test_post_uncertain_when_counter_missing(api, run_module):
+    run = make_run()
+    del run["stats"]["rebootCount"]
+    api.on("GET", GET, (200, {"data": run}))
+    api.on("POST", POST, (502, {"error": {"type": "bad-gateway", "message": "gateway"}}))
+    result = run_module(main, args())
+    assert result["failed"] is True
+    assert "may or may not have happened" in result["msg"]
+    assert result["error"]["kind"] == "uncertain"
+    assert api.count("POST") == 1
+
+
+def test_post_429_is_retried_honouring_retry_after(api, run_module):
+    api.on("GET", GET, (200, {"data": make_run()}))
+    api.on("POST", POST, (429, {"error": {"type": "rate-limit-exceeded", "message": "slow"}}, {"Retry-After": "1"}),
+           (200, {"data": make_run(reboot_count=1)}))
+    result = run_module(main, args())
+    assert result["rebooted"] is True and api.count("POST") == 2
+
+
+def test_get_retried_on_503_then_ok(api, run_module):
+    api.on("GET", GET, (503, {"error": {"type": "unavailable", "message": "later"}}), (200, {"data": make_run(status="FAILED")}))
+    result = run_module(main, args())
+    assert result["changed"] is False and api.count("GET") == 2
+
+
+def test_invalid_first_answer_fails_without_post(api, run_module):
+    run = make_run()
+    run["stats"]["rebootCount"] = "x"
+    api.on("GET", GET, (200, {"data": run}))
+    result = run_module(main, args())
+    assert result["failed"] is True
+    assert "data.stats.rebootCount: 'x' is not of type 'integer'" in result["msg"]
+    assert result["error"]["json_path"] == "data.stats.rebootCount"
+    assert api.count("POST") == 0
+
+
+def test_unknown_fields_pass(api, run_module):
+    api.on("GET", GET, (200, {"data": make_run(status="SUCCEEDED", brandNewField={"x": 1})}))
+    result = run_module(main, args())
+    assert result["changed"] is False and result["run"]["brandNewField"] == {"x": 1}
+
+
+@pytest.mark.parametrize("status,hint", [(401, "token"), (403, "permission"), (404, "does not exist"), (405, "api_url")])
+def test_http_errors_get_clear_messages(api, run_module, status, hint):
+    api.on("GET", GET, (status, {"error": {"type": "some-type", "message": "some message"}}))
+    result = run_module(main, args())
+    assert result["failed"] is True
+    assert "HTTP %d" % status in result["msg"] and "some-type" in result["msg"] and "some message" in result["msg"]
+    assert "GET " + GET in result["msg"] and hint in result["msg"]
+    assert result["error"]["status"] == status and result["error"]["type"] == "some-type"
+    assert "Traceback" not in json.dumps(result)
+
+
+def test_token_echoed_by_the_api_is_redacted(api, run_module):
+    api.on("GET", GET, (403, {"error": {"type": "x", "message": "bad token %s" % TOKEN}}))
+    result = run_module(main, args())
+    assert TOKEN not in json.dumps(result)
+
+
+@pytest.mark.parametrize("run_id", ["", "a/b", "..", "a?b", "%2F", "a b", "r\u00fcn", "x" * 1000])
+def test_bad_run_id_fails_before_any_request(api, run_module, run_id):
+    result = run_module(main, args(run_id=run_id))
+    assert result["failed"] is True and "not an Apify run ID" in result["msg"]
+    assert api.requests == []
+
+
+def test_missing_token_fails_early_with_how_to(api, run_module):
+    result = run_module(main, {"run_id": RUN_ID})
+    assert result["failed"] is True and "APIFY_TOKEN" in result["msg"]
+    assert api.requests == []
+
+
+def test_token_and_url_from_environment(api, run_module, monkeypatch):
+    monkeypatch.setenv("APIFY_TOKEN", TOKEN)
+    monkeypatch.setenv("APIFY_API_BASE_URL", API + "/")
+    api.on("GET", GET, (200, {"data": make_run(status="SUCCEEDED")}))
+    result = run_module(main, {"run_id": RUN_ID})
+    assert result["changed"] is False
+    assert api.requests[0]["headers"]["Authorization"] == "Bearer " + TOKEN
+
+
+@pytest.mark.parametrize("extra,fragment", [
+    ({"api_url": "http://api.apify.com"}, "plain http"),
+    ({"api_url": "ftp://api.apify.com"}, "https://"),
+    ({"api_url": "api.apify.com"}, "no scheme"),
+    ({"api_url": "https://api.apify.com/v2"}, "without a path"),
+    ({"timeout": 0}, "timeout must be greater than 0"),
+    ({"retries": -1}, "retries must be 0 or more"),
+    ({"max_reboot_count": -1}, "max_reboot_count must be 0 or more"),
+    ({"wait_timeout": 1, "wait_sleep": 5}, "wait_timeout (1) must be at least wait_sleep (5)"),
+    ({"wait_sleep": 0}, "wait_sleep must be greater than 0"),
+    ({"token": "  "}, "empty"),
+    ({"token": "abc\ndef"}, "line break"),
+])
+def test_bad_options_fail_before_any_request(api, run_module, extra, fragment):
+    result = run_module(main, args(**extra))
+    assert result["failed"] is True and fragment in result["msg"]
+    assert api.requests == []
+
+
+def test_wait_until_running_again(api, run_module):
+    api.on("GET", GET, (200, {"data": make_run()}), (200, {"data": make_run(status="READY", reboot_count=1)}),
+           (200, {"data": make_run(reboot_count=1)}))
+    api.on("POST", POST, (200, {"data": make_run(status="READY", reboot_count=1)}))
+    result = run_module(main, args(wait=True, wait_sleep=1, wait_timeout=10))
+    assert result["rebooted"] is True and result["run"]["status"] == "RUNNING"
+    assert api.count("GET") == 3
+
+
+def test_wait_fails_when_run_ends(api, run_module):
+    api.on("GET", GET, (200, {"data": make_run()}), (200, {"data": make_run(status="FAILED", reboot_count=1)}))
+    api.on("POST", POST, (200, {"data": make_run(status="READY", reboot_count=1)}))
+    result = run_module(main, args(wait=True, wait_sleep=1, wait_timeout=10))
+    assert result["failed"] is True and result["changed"] is True
+    assert "FAILED" in result["msg"] and result["run"]["status"] == "FAILED"
+
+
+def test_batch_run_ids(api, run_module):
+    ids = ["AAAAAAAAAAAAAAAA1", "AAAAAAAAAAAAAAAA2", "AAAAAAAAAAAAAAAA3"]
+    api.on("GET", "/v2/actor-runs/" + ids[0], (200, {"data": make_run(ids[0])}))
+    api.on("POST", "/v2/actor-runs/%s/reboot" % ids[0], (200, {"data": make_run(ids[0], reboot_count=1)}))
+    api.on("GET", "/v2/actor-runs/" + ids[1], (200, {"data": make_run(ids[1], status="SUCCEEDED")}))
+    api.on("GET", "/v2/actor-runs/" + ids[2], (404, {"error": {"type": "record-not-found", "message": "gone"}}))
+    result = run_module(main, {"run_ids": ids + [ids[0]], "token": TOKEN, "concurrency": 2})
+    assert result["failed"] is True and result["changed"] is True
+    assert result["rebooted_run_ids"] == [ids[0]]
+    assert result["skipped_run_ids"] == [ids[1]]
+    assert result["failed_run_ids"] == [ids[2]]
+    assert [e["run_id"] for e in result["results"]] == ids
+    assert ids[2] in result["msg"]
+    assert api.count("POST") == 1
+
+
+def test_batch_actor_id_lists_running_runs(api, run_module):
+    ids = ["BBBBBBBBBBBBBBBB1", "BBBBBBBBBBBBBBBB2"]
+    items = [{"id": i, "actId": "act", "status": "RUNNING", "startedAt": "2026-11-28T07:34:24.202Z"} for i in ids]
+    api.on("GET", "/v2/actors/act/runs", (200, {"data": {"total": 2, "offset": 0, "limit": 1000, "count": 2, "items": items}}))
+    for i in ids:
+        api.on("GET", "/v2/actor-runs/" + i, (200, {"data": make_run(i)}))
+    result = run_module(main, {"actor_id": "act", "token": TOKEN}, check_mode=True)
+    assert result["changed"] is True and sorted(result["rebooted_run_ids"]) == ids
+    assert api.count("POST") == 0
+    assert api.requests[0]["params"]["status"] == "RUNNING"
+
+
+def test_selectors_are_mutually_exclusive(api, run_module):
+    result = run_module(main, {"run_id": RUN_ID, "actor_id": "act", "token": TOKEN})
+    assert result["failed"] is True and "mutually exclusive" in result["msg"]
+    assert api.requests == []
+
+
+def test_concurrency_zero_refused(api, run_module):
+    result = run_module(main, {"run_ids": [RUN_ID], "token": TOKEN, "concurrency": 0})
+    assert result["failed"] is True and "concurrency must be from 1 to 100" in result["msg"]
+    assert api.requests == []
