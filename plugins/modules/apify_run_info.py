@@ -14,7 +14,8 @@ version_added: 0.1.0
 description:
   - With O(run_id), returns that run (C(GET /v2/actor-runs/{runId})); this works without a token,
     as the API allows.
-  - Without O(run_id), lists runs of an Actor (O(actor_id)), of a task (O(task_id)), or of the whole
+  - With O(run_ids), returns those runs in full as RV(runs), read O(concurrency) at a time; no token needed either.
+  - Otherwise, lists runs of an Actor (O(actor_id)), of a task (O(task_id)), or of the whole
     account, filtered by O(status), following the API's pages up to O(limit). Listing needs a token.
   - Read-only; never reports a change.
 author:
@@ -38,8 +39,13 @@ options:
   run_id:
     description:
       - ID of one run to return as RV(run). Letters and digits only.
-      - Mutually exclusive with O(actor_id) and O(task_id).
+      - Mutually exclusive with O(run_ids), O(actor_id) and O(task_id).
     type: str
+  run_ids:
+    description:
+      - IDs of runs to return in full as RV(runs), in the order given (a repeated ID is read once).
+    type: list
+    elements: str
   actor_id:
     description:
       - List the runs of this Actor, given as its ID or as V(username~actor-name).
@@ -79,7 +85,7 @@ options:
     default: false
   concurrency:
     description:
-      - How many runs are read at once when O(details=true), from 1 to 100.
+      - How many runs are read at once with O(details=true) or O(run_ids), from 1 to 100.
     type: int
     default: 20
 seealso:
@@ -108,6 +114,11 @@ EXAMPLES = r"""
 - name: Their IDs
   ansible.builtin.debug:
     msg: "{{ running.runs | map(attribute='id') | list }}"
+
+- name: Several runs in full, read concurrently
+  apify.platform.apify_run_info:
+    run_ids: [3KH8gEpp4d8uQSe8T, HG7ML7M8z78YcAPEB]
+  register: some
 
 - name: Full objects, to find runs using more than 900 MB
   apify.platform.apify_run_info:
@@ -139,6 +150,7 @@ runs:
   description:
     - The runs listed, in the API's order, as the API's list items (short run objects), or as full
       run objects when O(details=true).
+    - With O(run_ids), the full run objects in the order given.
   returned: when O(run_id) is not given
   type: list
   elements: dict
@@ -152,7 +164,7 @@ runs:
       buildId: 7sT5jcggjjA9fNcxF
 total:
   description: How many runs match the filter in all, as the API counts them (may exceed the length of RV(runs)).
-  returned: when O(run_id) is not given
+  returned: when listing (neither O(run_id) nor O(run_ids) given)
   type: int
   sample: 1
 msg:
@@ -178,7 +190,7 @@ elapsed:
   sample: 0.208
 """
 
-from ansible_collections.apify.platform.plugins.module_utils._batch import map_concurrently
+from ansible_collections.apify.platform.plugins.module_utils._batch import map_concurrently, unique
 from ansible_collections.apify.platform.plugins.module_utils._module import ApifyModule
 from ansible_collections.apify.platform.plugins.module_utils._options import (
     check_concurrency,
@@ -190,21 +202,29 @@ from ansible_collections.apify.platform.plugins.module_utils._options import (
 from ansible_collections.apify.platform.plugins.module_utils._runs import get_run, list_runs
 
 
+def read_runs(client, run_ids, concurrency):
+    return map_concurrently(lambda run_id: get_run(client, run_id), run_ids, concurrency)
+
+
 def info(module):
     params = module.params
     if params["run_id"] is not None:
         run_id = check_run_id(params["run_id"])
         return {"changed": False, "run": get_run(module.client(token_required=False), run_id)}
+    concurrency = check_concurrency(params["concurrency"])
+    if params["run_ids"] is not None:
+        run_ids = unique(check_run_id(run_id, "run_ids") for run_id in params["run_ids"])
+        client = module.client(token_required=False, pool_size=concurrency)
+        return {"changed": False, "runs": read_runs(client, run_ids, concurrency)}
     actor_id = params["actor_id"] and check_resource_id(params["actor_id"], "actor_id")
     task_id = params["task_id"] and check_resource_id(params["task_id"], "task_id")
     limit = check_positive(params["limit"], "limit")
     offset = check_not_negative(params["offset"], "offset")
-    concurrency = check_concurrency(params["concurrency"])
     client = module.client(pool_size=concurrency)
     runs, total = list_runs(client, actor_id=actor_id, task_id=task_id,
                             statuses=params["status"], limit=limit, offset=offset, desc=params["desc"])
     if params["details"]:
-        runs = map_concurrently(lambda item: get_run(client, item["id"]), runs, concurrency)
+        runs = read_runs(client, [item["id"] for item in runs], concurrency)
     return {"changed": False, "runs": runs, "total": total}
 
 
@@ -212,6 +232,7 @@ def main():
     module = ApifyModule(
         argument_spec=dict(
             run_id=dict(type="str"),
+            run_ids=dict(type="list", elements="str"),
             actor_id=dict(type="str"),
             task_id=dict(type="str"),
             status=dict(type="list", elements="str",
@@ -223,7 +244,7 @@ def main():
             details=dict(type="bool", default=False),
             concurrency=dict(type="int", default=20),
         ),
-        mutually_exclusive=[("run_id", "actor_id", "task_id")],
+        mutually_exclusive=[("run_id", "run_ids", "actor_id", "task_id")],
         supports_check_mode=True,
     )
     module.run(lambda: info(module))

@@ -64,3 +64,18 @@ def test_invalid_list_answer_names_the_path(api, run_module):
     api.on("GET", "/v2/actors/act/runs", (200, body))
     result = run_module(main, {"actor_id": "act", "token": TOKEN})
     assert result["failed"] is True and "data.items[0]" in result["msg"] and "'status' is a required property" in result["msg"]
+
+
+def test_run_ids_read_in_order_once_each(api, run_module):
+    ids = ["E%016d" % n for n in range(4)]
+    for i in ids:
+        api.on("GET", "/v2/actor-runs/" + i, (200, {"data": make_run(i)}))
+    result = run_module(main, {"run_ids": ids + ids[:2], "concurrency": 3})
+    assert [r["id"] for r in result["runs"]] == ids
+    assert api.count("GET") == 4 and "total" not in result
+
+
+def test_bad_run_id_in_run_ids_fails_before_any_request(api, run_module):
+    result = run_module(main, {"run_ids": ["GOOD0000000000000", "../x"]})
+    assert result["failed"] is True and "run_ids '../x' is not an Apify run ID" in result["msg"]
+    assert api.requests == []
