@@ -1,0 +1,119 @@
+# Build and test the apify.platform collection.  `make help` lists the targets.
+#
+# ansible-test must run from .../ansible_collections/<namespace>/<name>, so every test
+# target first mirrors the work tree into $(COLLECTION) (see scripts/sync-collection.py)
+# and runs there.  Everything is installed by this file: a fresh machine needs only
+# python3.11, make and git.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-builtin-rules --no-print-directory
+
+ROOT         := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+PYTHON       ?= python3.11
+PY_VERSION   ?= 3.11
+VENV         := $(ROOT)/.venv
+VPY          := $(VENV)/bin/python
+BUILD        := $(ROOT)/.build
+COLLECTION   := $(BUILD)/ansible_collections/apify/platform
+WHEELS       := $(ROOT)/.cache/wheels
+LOGS         := $(ROOT)/.cache/logs
+REQUIREMENTS := $(ROOT)/requirements-dev.txt
+REQ_HASH     := $(shell cat $(REQUIREMENTS) 2>/dev/null | sha256sum | cut -c1-16)
+VENV_STAMP   := $(VENV)/.installed-$(REQ_HASH)
+
+# The tools in .venv/bin (ansible-test, ansible-playbook, shellcheck, pytest) come first.
+export PATH := $(VENV)/bin:$(PATH)
+export PYTHONDONTWRITEBYTECODE := 1
+unexport PYTHONPATH ANSIBLE_COLLECTIONS_PATH ANSIBLE_COLLECTIONS_PATHS ANSIBLE_CONFIG
+
+# Extra arguments, e.g. `make sanity SANITY_ARGS='--test pylint'`,
+# `make units PYTEST_ARGS='-k client -x'`, `make integration INTEGRATION_ARGS='apify_run_info'`.
+SANITY_ARGS      ?=
+PYTEST_ARGS      ?=
+INTEGRATION_ARGS ?=
+# ansible-test prints colour unless told otherwise; keep logs greppable in CI.
+ANSIBLE_TEST_COLOR := $(if $(CI),--color no,)
+
+.PHONY: help venv collection bootstrap sanity units integration test demo clean
+
+help: ## Show this help
+	@echo 'apify.platform build targets (run from the repository root):'
+	@grep -E '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | \
+		awk -F'\t' '{ printf "  make %-12s %s\n", $$1, $$2 }'
+	@echo 'Variables: SANITY_ARGS, PYTEST_ARGS, INTEGRATION_ARGS pass extra arguments through.'
+
+venv: $(VENV_STAMP) ## Create .venv (python3.11) with the pinned requirements-dev.txt
+
+$(VENV_STAMP): $(REQUIREMENTS)
+	@if [[ -x "$(VPY)" ]] && ! "$(VPY)" -c 'import sys; sys.exit(sys.version_info[:2] != tuple(map(int, "$(PY_VERSION)".split("."))))'; then \
+		echo "venv: $(VENV) is not Python $(PY_VERSION); recreating"; rm -rf "$(VENV)"; fi
+	@if [[ ! -x "$(VPY)" ]]; then \
+		py=$(PYTHON); \
+		if ! "$$py" -c '' 2>/dev/null; then \
+			py=$$(ls -d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/$(PY_VERSION).*/bin/python$(PY_VERSION) 2>/dev/null | sort -V | tail -n 1); \
+			[[ -n "$$py" ]] || { echo "venv: no working $(PYTHON) found (also looked in pyenv's versions)" >&2; exit 1; }; \
+		fi; \
+		echo "venv: creating $(VENV) with $$py"; "$$py" -m venv "$(VENV)"; \
+	fi
+	"$(VPY)" -m pip install --disable-pip-version-check --quiet --requirement "$(REQUIREMENTS)"
+	@rm -f $(VENV)/.installed-*
+	@touch "$@"
+
+collection: venv ## Lay out the work tree as .build/ansible_collections/apify/platform
+	@"$(VPY)" "$(ROOT)/scripts/sync-collection.py" "$(ROOT)" "$(COLLECTION)"
+
+bootstrap: venv
+	@"$(VPY)" "$(ROOT)/scripts/install-offline-get-pip.py" "$(WHEELS)"
+
+sanity: collection bootstrap ## ansible-test sanity --venv --python 3.11 (fails on skipped tests / missing programs)
+	@mkdir -p "$(LOGS)"
+	@echo "sanity: ansible-test sanity --venv --python $(PY_VERSION) $(SANITY_ARGS)"
+	@rc=0; start=$$(date +%s); \
+	( cd "$(COLLECTION)" && ansible-test sanity --venv --python $(PY_VERSION) $(ANSIBLE_TEST_COLOR) $(SANITY_ARGS) ) \
+		2>&1 | tee "$(LOGS)/sanity.log" || rc=$$?; \
+	echo "sanity: ansible-test exited $$rc after $$(( $$(date +%s) - start ))s"; \
+	if [[ -f "$(COLLECTION)/.ci/run" ]] && ! shellcheck "$(COLLECTION)/.ci/run"; then echo 'sanity: FAILED: shellcheck .ci/run'; rc=1; fi; \
+	if grep -E 'Required program|Skipping sanity test .*(due to missing|could not be found)' "$(LOGS)/sanity.log"; then \
+		echo 'sanity: FAILED: a sanity test was skipped or a required program is missing (see above)'; rc=1; fi; \
+	exit $$rc
+
+units: collection ## pytest over tests/unit in the laid-out copy
+	@mkdir -p "$(LOGS)"; rm -f "$(LOGS)/units.status"
+	@if [[ ! -d "$(COLLECTION)/tests/unit" ]] || ! find "$(COLLECTION)/tests/unit" -name 'test_*.py' | grep -q .; then \
+		echo 'units: no tests/unit/**/test_*.py yet: nothing to run'; echo 'skipped (no unit tests)' >"$(LOGS)/units.status"; exit 0; fi; \
+	rc=0; cd "$(COLLECTION)" && \
+	PYTHONPATH="$(BUILD):$(COLLECTION)" \
+	"$(VPY)" -m pytest tests/unit --rootdir "$(COLLECTION)" --confcutdir "$(COLLECTION)" \
+		-p no:cacheprovider --import-mode=importlib -ra $(PYTEST_ARGS) || rc=$$?; \
+	if [[ $$rc -eq 5 ]]; then echo 'units: pytest collected no tests'; echo 'skipped (no tests collected)' >"$(LOGS)/units.status"; rc=0; fi; \
+	exit $$rc
+
+integration: collection ## ansible-test integration --local against the Apify API emulator
+	@mkdir -p "$(LOGS)"; rm -f "$(LOGS)/integration.status"
+	@PYTHON="$(VPY)" STATUS_FILE="$(LOGS)/integration.status" bash "$(ROOT)/scripts/run-integration.sh" "$(COLLECTION)" \
+		--local --python $(PY_VERSION) $(ANSIBLE_TEST_COLOR) $(INTEGRATION_ARGS)
+
+test: ## sanity, units, integration; stops at the first failure and prints a summary
+	@mkdir -p "$(LOGS)"; results=(); passed=0; failed=0; skipped=0; rc=0; \
+	for t in sanity units integration; do \
+		start=$$(date +%s); \
+		echo "=================== make $$t ==================="; \
+		if $(MAKE) $$t; then status=$$(cat "$(LOGS)/$$t.status" 2>/dev/null || echo passed); \
+		else rc=$$?; status=FAILED; fi; \
+		results+=("$$t: $$status ($$(( $$(date +%s) - start ))s)"); \
+		case $$status in passed) passed=$$((passed + 1));; skipped*) skipped=$$((skipped + 1));; *) failed=$$((failed + 1)); break;; esac; \
+	done; \
+	for t in sanity units integration; do \
+		[[ " $${results[*]} " == *" $$t: "* ]] || results+=("$$t: not run (an earlier stage failed)"); \
+	done; \
+	echo "=================== summary ==================="; printf '  %s\n' "$${results[@]}"; \
+	echo "stages: $$passed passed, $$failed failed, $$skipped skipped"; \
+	exit $$rc
+
+demo: venv ## Run the demo (scripts/demo.sh)
+	@bash "$(ROOT)/scripts/demo.sh"
+
+clean: ## Remove .build, .cache and .venv (ansible-test's venvs in ~/.ansible/test stay)
+	rm -rf "$(BUILD)" "$(ROOT)/.cache" "$(VENV)" "$(ROOT)/tests/output"
