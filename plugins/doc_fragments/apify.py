@@ -14,7 +14,7 @@ class ModuleDocFragment:
 options:
   token:
     description:
-      - Apify API token, sent only in the C(Authorization: Bearer) header.
+      - Apify API token. It is sent only in the C(Authorization) header, as a bearer token.
       - Never put it in O(api_url). Surrounding whitespace is removed; a token with whitespace,
         a line break or control characters inside is refused.
       - If not set, the environment variable E(APIFY_TOKEN) is used.

@@ -16,7 +16,7 @@ description:
   - A criterion left out (V(null)) is not applied. With no criteria, every C(RUNNING) run looks stuck.
   - Used by the role P(apify.platform.reboot_stuck_runs#role).
 author:
-  - apify.platform contributors
+  - apify.platform maintainers (@apify-platform)
 positional: min_age_minutes, min_memory_percent, now
 options:
   _input:

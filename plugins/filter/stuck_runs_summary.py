@@ -15,7 +15,7 @@ description:
     M(apify.platform.apify_run_reboot) (with O(apify.platform.apify_run_reboot#module:run_ids)) into one summary.
   - Used by the role P(apify.platform.reboot_stuck_runs#role).
 author:
-  - apify.platform contributors
+  - apify.platform maintainers (@apify-platform)
 positional: reboot, dry_run
 options:
   _input:

@@ -21,6 +21,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import math
 import random
 import time
 
@@ -73,7 +74,7 @@ def parse_retry_after(value):
         seconds = float(value.strip())
     except ValueError:
         return None  # an HTTP date, or junk: fall back to our own backoff
-    if seconds != seconds or seconds < 0:  # NaN or negative
+    if not math.isfinite(seconds) or seconds < 0:
         return None
     return seconds
 

@@ -19,9 +19,10 @@ description:
     account, filtered by O(status), following the API's pages up to O(limit). Listing needs a token.
   - Read-only; never reports a change.
 author:
-  - apify.platform contributors
+  - apify.platform maintainers (@apify-platform)
 extends_documentation_fragment:
   - apify.platform.apify
+  - apify.platform.attributes
 attributes:
   check_mode:
     support: full

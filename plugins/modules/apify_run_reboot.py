@@ -15,30 +15,31 @@ description:
   - Reboots an Apify Actor run through C(POST /v2/actor-runs/{runId}/reboot). The run keeps its ID,
     build, input and storages; its container restarts, so state held only in memory is lost.
   - The run is read first. Only a C(RUNNING) run is rebooted; any other run is left alone with
-    RV(changed=false) and a RV(msg) that names its status, unless O(fail_if_not_running=true).
+    C(changed=false) and a RV(msg) that names its status, unless O(fail_if_not_running=true).
   - A reboot request is never sent twice blindly. When it gets no clear answer (a server error, a
     timeout, a dropped connection), the run is read again and its C(stats.rebootCount) compared
     with the value read before; the request is sent again only if the counter did not move and the
     run is still C(RUNNING). If the run's state cannot tell, the task fails and says the reboot may
     or may not have happened.
   - If the run finishes between the read and the reboot, the API refuses the reboot; the module
-    reads the run again and reports RV(changed=false) instead of failing.
+    reads the run again and reports C(changed=false) instead of failing.
 author:
-  - apify.platform contributors
+  - apify.platform maintainers (@apify-platform)
 extends_documentation_fragment:
   - apify.platform.apify
+  - apify.platform.attributes
 attributes:
   check_mode:
     support: full
     details:
-      - In check mode the run is read, never rebooted; RV(changed) and RV(rebooted) are true exactly
+      - In check mode the run is read, never rebooted; C(changed) and RV(rebooted) are true exactly
         when a real run would reboot it.
   diff_mode:
     support: none
   idempotent:
     support: partial
     details:
-      - A reboot is an action, not a state: every run that is C(RUNNING) is rebooted again.
+      - A reboot is an action, not a state, so a run that is C(RUNNING) is rebooted each time the task runs.
         Use O(max_reboot_count) to bound how often one run is rebooted.
   action_group:
     support: full
@@ -76,7 +77,7 @@ options:
     default: 20
   fail_if_not_running:
     description:
-      - Fail the task when the run is not C(RUNNING), instead of leaving it alone with RV(changed=false).
+      - Fail the task when the run is not C(RUNNING), instead of leaving it alone with C(changed=false).
     type: bool
     default: false
   max_reboot_count:

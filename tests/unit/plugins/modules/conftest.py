@@ -88,8 +88,12 @@ class ScriptedApi:
 @pytest.fixture
 def api(monkeypatch):
     scripted = ScriptedApi()
-    # A plain function, so that it binds as a method and receives the session.
-    monkeypatch.setattr(requests.Session, "request", lambda session, *a, **kw: scripted(session, *a, **kw))
+
+    def request(session, *args, **kwargs):
+        # A plain function binds as a method, so the scripted API sees the session.
+        return scripted(session, *args, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "request", request)
     monkeypatch.setattr(time, "sleep", lambda seconds: None)
     monkeypatch.delenv("APIFY_TOKEN", raising=False)
     monkeypatch.delenv("APIFY_API_BASE_URL", raising=False)
