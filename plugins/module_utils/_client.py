@@ -150,11 +150,15 @@ class ApifyClient:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
             if not retryable or attempt >= self.retries:
                 raise error
-            delay = retry_delay(attempt, retry_after, rand=self._rand)
+            delay = self.backoff_delay(attempt, retry_after)
             if delay > BACKOFF_CAP:
                 raise error
             self._sleep(delay)
             attempt += 1
+
+    def backoff_delay(self, attempt, retry_after=None):
+        """retry_delay() with this client's random source."""
+        return retry_delay(attempt, retry_after, rand=self._rand)
 
     def _describe(self, exc):
         # Exception texts can embed the URL, never the header; redact anyway.
@@ -164,9 +168,10 @@ class ApifyClient:
         try:
             return json.loads(response.content.decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
-            snippet = self.redact(response.content[:80].decode("utf-8", "replace"))
+            # Redact before cutting, or a token across the cut would survive in part.
+            snippet = self.redact(response.content.decode("utf-8", "replace"))[:80]
             raise ApifyResponseError(
-                method, path, status=response.status_code,
+                method, path, status=response.status_code, accepted=True,
                 reason="the body is not JSON (Content-Type %s, %d bytes, starting %r)" % (
                     response.headers.get("Content-Type", "missing"), len(response.content), snippet))
 
@@ -183,19 +188,19 @@ class ApifyClient:
             body = json.loads(response.content.decode("utf-8"))
             error = body.get("error") if isinstance(body, dict) else None
             if isinstance(error, dict):
-                error_type = _short_text(error.get("type"))
-                error_message = _short_text(error.get("message"))
+                error_type = self._short_text(error.get("type"))
+                error_message = self._short_text(error.get("message"))
         except (ValueError, UnicodeDecodeError):
             pass
-        return ApifyApiError(
-            status, method, path,
-            error_type=self.redact(error_type), error_message=self.redact(error_message),
-            reason=response.reason)
+        return ApifyApiError(status, method, path, error_type=error_type, error_message=error_message,
+                             reason=self._short_text(response.reason))
 
+    def _short_text(self, value, limit=500):
+        """An error field as redacted, bounded text; None when absent.
 
-def _short_text(value, limit=500):
-    """An error field as bounded text; None when absent."""
-    if value is None:
-        return None
-    text = value if isinstance(value, str) else json.dumps(value)
-    return text if len(text) <= limit else text[:limit] + "..."
+        Redacted before it is cut, or a token across the cut would survive in part.
+        """
+        if value is None:
+            return None
+        text = self.redact(value if isinstance(value, str) else json.dumps(value))
+        return text if len(text) <= limit else text[:limit] + "..."

@@ -112,19 +112,20 @@ class ApifyResponseError(ApifyError):
 
     Raised for bodies that are not JSON, redirects we refuse to follow, and
     answers that fail schema validation (``json_path`` then names the field).
+    ``accepted`` is true when the answer's status was 2xx: the API says it acted.
     """
 
     kind = "response"
 
-    def __init__(self, method, path, reason, status=None, json_path=None):
+    def __init__(self, method, path, reason, status=None, json_path=None, accepted=False):
         self.method = method
         self.path = path
         self.reason = reason
         self.status = status
         self.json_path = json_path
-        where = " at %s" % json_path if json_path else ""
+        self.accepted = accepted
         super(ApifyResponseError, self).__init__(
-            "Unexpected answer from the Apify API to %s %s%s: %s" % (method, path, where, reason))
+            "Unexpected answer from the Apify API to %s %s: %s" % (method, path, reason))
 
     def to_dict(self):
         return {"kind": self.kind, "status": self.status, "message": self.message,

@@ -21,10 +21,11 @@ from ansible.module_utils.six.moves.urllib.parse import urlsplit
 from ansible_collections.apify.platform.plugins.module_utils._batch import MAX_CONCURRENCY
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyConfigError
 
+# Matched with fullmatch(): "$" would let a trailing newline through.
 # Run IDs are 17 letters and digits; the spec declares no pattern, so allow any length up to 64.
-RUN_ID_RE = re.compile(r"^[A-Za-z0-9]{1,64}$")
+RUN_ID_RE = re.compile(r"[A-Za-z0-9]{1,64}")
 # Actor and task IDs, or the "username~name" form the API also accepts.
-RESOURCE_ID_RE = re.compile(r"^(?:[A-Za-z0-9]{1,64}|[A-Za-z0-9._-]{1,64}~[A-Za-z0-9._-]{1,128})$")
+RESOURCE_ID_RE = re.compile(r"[A-Za-z0-9]{1,64}|[A-Za-z0-9._-]{1,64}~[A-Za-z0-9._-]{1,128}")
 
 TOKEN_HELP = ("Set the token option, the APIFY_TOKEN environment variable, or "
               "module_defaults for group/apify.platform.apify (in AWX: an 'Apify API' credential).")
@@ -37,7 +38,7 @@ def shown(value, limit=40):
 
 
 def check_run_id(value, option="run_id"):
-    if not isinstance(value, str) or not RUN_ID_RE.match(value):
+    if not isinstance(value, str) or not RUN_ID_RE.fullmatch(value):
         raise ApifyConfigError(
             "%s %s is not an Apify run ID: run IDs are 1 to 64 letters and digits "
             "(for example 3KH8gEpp4d8uQSe8T). Nothing was sent." % (option, shown(value)))
@@ -45,7 +46,7 @@ def check_run_id(value, option="run_id"):
 
 
 def check_resource_id(value, option):
-    if not isinstance(value, str) or not RESOURCE_ID_RE.match(value):
+    if not isinstance(value, str) or not RESOURCE_ID_RE.fullmatch(value):
         raise ApifyConfigError(
             "%s %s is not an Apify ID: give the ID (letters and digits, for example "
             "HDSasDasz78YcAPEB) or username~name. Nothing was sent." % (option, shown(value)))

@@ -38,7 +38,11 @@ def reboot_count(run):
     """``stats.rebootCount`` as an int, or None when the API did not give it."""
     stats = run.get("stats") or {}
     value = stats.get("rebootCount")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # JSON Schema counts 1.0 as an integer, so the API may send it
+    return value if isinstance(value, int) else None
 
 
 def describe_status(status):

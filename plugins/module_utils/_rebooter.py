@@ -19,7 +19,6 @@ import time
 
 from ansible_collections.apify.platform.plugins.module_utils import _reboot
 from ansible_collections.apify.platform.plugins.module_utils._batch import map_concurrently, unique
-from ansible_collections.apify.platform.plugins.module_utils._client import retry_delay
 from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyApiError,
     ApifyError,
@@ -68,9 +67,11 @@ class Rebooter:
 
         outcome, run = self._reboot_once(before)
         if outcome == _reboot.ENDED:
-            return _result(run_id, False, run,
-                           "Run %s was left alone: it stopped running (status %s) just before the reboot."
-                           % (run_id, run.get("status")))
+            msg = ("Run %s was left alone: it stopped running (status %s) just before the reboot."
+                   % (run_id, run.get("status")))
+            if self.options.fail_if_not_running:
+                raise ApifyRunStateError(msg + " Failing because fail_if_not_running is true.", run=run)
+            return _result(run_id, False, run, msg)
         msg = "Run %s was rebooted (reboot count %s -> %s)." % (
             run_id, _reboot.reboot_count(before), _reboot.reboot_count(run))
         if self.options.wait:
@@ -111,7 +112,7 @@ class Rebooter:
             except ApifyTransportError as exc:
                 failure = exc
             except ApifyResponseError as exc:
-                if exc.status is not None and 200 <= exc.status < 300:
+                if exc.accepted:
                     exc.append("The API accepted the request, so the run was probably rebooted.")
                     exc.changed = True
                 raise
@@ -120,7 +121,7 @@ class Rebooter:
             if outcome in (_reboot.REBOOTED, _reboot.ENDED):
                 return outcome, now
             if outcome == _reboot.NOT_REBOOTED and sends <= self.client.retries:
-                self._sleep(retry_delay(sends - 1))
+                self._sleep(self.client.backoff_delay(sends - 1))
                 continue
             if outcome == _reboot.NOT_REBOOTED:
                 raise ApifyError(
@@ -142,11 +143,11 @@ class Rebooter:
     def _verify(self, before, failure):
         """Read the run again after a failed POST and say whether it was rebooted.
 
-        After a timeout the request may still be on its way through the API, so
-        the run is watched for twice the request timeout before a quiet counter
-        is believed.
+        After a timeout, or a gateway's 502 or 504, the request may still be on
+        its way through the API, so the run is watched for twice the request
+        timeout before a quiet counter is believed.
         """
-        settle = 2 * self.client.timeout if getattr(failure, "timeout", False) else 0
+        settle = 2 * self.client.timeout if _may_be_in_flight(failure) else 0
         sleep_interval = min(1.0, max(0.1, settle / 10.0))
         outcome, now = _reboot.UNKNOWN, {}
         try:
@@ -154,9 +155,10 @@ class Rebooter:
             while True:
                 now = get_run(self.client, before["id"])
                 outcome = _reboot.verify(before, now)
-                if outcome != _reboot.NOT_REBOOTED or self._now() >= deadline:
+                remaining = deadline - self._now()
+                if outcome != _reboot.NOT_REBOOTED or remaining <= 0:
                     return outcome, now
-                self._sleep(sleep_interval)
+                self._sleep(min(sleep_interval, remaining))
         except ApifyError as exc:
             raise ApifyRebootUncertainError(
                 "The reboot of run %s may or may not have happened: the request failed (%s) and "
@@ -183,8 +185,18 @@ class Rebooter:
                 "Run %s was rebooted but was not RUNNING again within wait_timeout=%s s; its last "
                 "status was %s." % (run_id, opts.wait_timeout, (exc.last or {}).get("status")),
                 run=exc.last)
+        except ApifyError as exc:
+            exc.append("Run %s had been rebooted; this happened while waiting for it to run again." % run_id)
+            error = exc
         error.changed = True
         raise error
+
+
+def _may_be_in_flight(failure):
+    """Whether the API may still act on a request that failed this way."""
+    if isinstance(failure, ApifyTransportError):
+        return failure.timeout
+    return getattr(failure, "status", None) in (502, 504)
 
 
 def _result(run_id, rebooted, run, msg, warning=None):

@@ -132,7 +132,8 @@ def validate(instance, schema, method, path):
     if errors:
         first = errors[0]
         where = json_path(first.absolute_path)
-        raise ApifyResponseError(method, path, json_path=where,
+        # Only 2xx answers are decoded and validated, hence accepted=True.
+        raise ApifyResponseError(method, path, json_path=where, accepted=True,
                                  reason="%s: %s" % (where, _bounded(first.message)))
     return instance
 

@@ -281,3 +281,12 @@ def test_concurrency_zero_refused(api, run_module):
     result = run_module(main, {"run_ids": [RUN_ID], "token": TOKEN, "concurrency": 0})
     assert result["failed"] is True and "concurrency must be from 1 to 100" in result["msg"]
     assert api.requests == []
+
+
+def test_race_with_fail_if_not_running_fails(api, run_module):
+    api.on("GET", GET, (200, {"data": make_run()}), (200, {"data": make_run(status="ABORTED")}))
+    api.on("POST", POST, (400, {"error": {"type": "run-not-running", "message": "not running"}}))
+    result = run_module(main, args(fail_if_not_running=True))
+    assert result["failed"] is True and result["changed"] is False
+    assert "ABORTED" in result["msg"] and "fail_if_not_running" in result["msg"]
+    assert api.count("POST") == 1
