@@ -1,0 +1,27 @@
+# -*- coding: utf-8 -*-
+# Copyright: apify.platform contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Fixed, well-known runs for demos (``--seed demo``)."""
+
+from .specs import parse_spec
+from .state import RunStore
+
+DEMO_TASK_ID = "DemoTask000000001"
+
+# (run spec, what the run is for)
+DEMO_RUNS = (
+    ({"id": "DemoRunRunning001", "status": "RUNNING"}, "running: a reboot succeeds"),
+    ({"id": "DemoRunSucceeded1", "status": "SUCCEEDED", "actorTaskId": DEMO_TASK_ID,
+      "taskName": "demo-user~demo-task"}, "finished: a reboot is skipped (API answers 400)"),
+    ({"id": "DemoRunFailed0001", "status": "FAILED"}, "failed: a reboot is skipped"),
+    ({"id": "DemoRunReady00001", "status": "READY"}, "starting: a reboot is skipped"),
+    ({"id": "DemoRunDiesOnBoot", "status": "RUNNING", "after_reboot": {"ready_secs": 2, "status": "FAILED"}},
+     "running, but READY for 2 s after a reboot and then FAILED"),
+)
+
+
+def seed_demo(store: RunStore) -> list:
+    """Create the demo runs; return ``(id, status, description)`` for each."""
+    store.create([parse_spec(spec, allow_id=True) for spec, _ in DEMO_RUNS])
+    return [(spec["id"], spec["status"], description) for spec, description in DEMO_RUNS]

@@ -1,0 +1,181 @@
+# -*- coding: utf-8 -*-
+# Copyright: apify.platform contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The run store: all runs and their lifecycle (reboot, abort, resurrect, lists).
+
+Thread-safe: every public method of :class:`RunStore` holds the store's lock.
+Time-dependent states (the READY window after a reboot, see ``after_reboot``)
+are settled lazily: whenever a record is read, it first catches up with the
+clock. A list renders only its page and never copies the whole store.
+"""
+
+import threading
+import time
+from operator import attrgetter
+from typing import Optional
+
+from .messages import ApiError
+from .runs import ABORTABLE, DEFAULT_ACT_ID, DEFAULT_ACTOR_NAME, TERMINAL, RunRecord, new_id
+
+
+class RunStore:
+    """All runs, keyed by ID. Thread-safe: every public method holds the lock."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._runs: dict = {}
+        self._seq = 0
+        self._order: Optional[list] = None  # records sorted by (startedAt, seq); None when stale
+
+    def reset(self) -> None:
+        with self._lock:
+            self._runs.clear()
+            self._order = None
+
+    # --- control side ---------------------------------------------------------------------
+
+    def create(self, specs: list) -> list:
+        """Create runs from parsed specs (see :func:`.specs.parse_spec`), all or none; return their IDs."""
+        now = time.time()
+        with self._lock:
+            records = [self._build(values, now) for values in specs]
+            ids = [record.id for record in records]
+            seen = set()
+            for run_id in ids:
+                if run_id in seen or run_id in self._runs:
+                    raise ApiError(400, "invalid-input", f"Run ID already exists: {run_id}")
+                seen.add(run_id)
+            self._runs.update(zip(ids, records))
+            self._order = None
+            return ids
+
+    def update(self, run_id: str, values: dict) -> dict:
+        """Apply parsed spec values (PATCH) and return the full run."""
+        now = time.time()
+        with self._lock:
+            record = self._get(run_id, now)
+            status = values.get("status")
+            for attr, value in values.items():
+                if attr != "status":
+                    setattr(record, attr, value)
+            if "started" in values:
+                self._order = None
+            if status is not None:
+                record.set_status(status, now)
+            return record.to_full(now)
+
+    def dump(self) -> list:
+        now = time.time()
+        with self._lock:
+            return [self._settled(record, now).to_full(now) for record in self._runs.values()]
+
+    def _build(self, values: dict, now: float) -> RunRecord:
+        values = dict(values)  # a bulk template is shared by many runs
+        self._seq += 1
+        status = values.pop("status", "RUNNING")
+        terminal = status in TERMINAL
+        # A finished run gets a plausible one-minute history unless told otherwise.
+        started = values.pop("started", now - 60 if terminal else now)
+        record = RunRecord(
+            id=values.pop("id", None) or new_id(),
+            act_id=values.pop("act_id", DEFAULT_ACT_ID),
+            actor_name=values.pop("actor_name", None),
+            task_id=values.pop("task_id", None),
+            task_name=values.pop("task_name", None),
+            status=status,
+            started=started,
+            finished=max(now, started) if terminal else None,
+            seq=self._seq,
+        )
+        if record.act_id == DEFAULT_ACT_ID and record.actor_name is None:
+            record.actor_name = DEFAULT_ACTOR_NAME
+        for attr, value in values.items():
+            setattr(record, attr, value)
+        return record
+
+    # --- API side ---------------------------------------------------------------------------
+
+    def get(self, run_id: str) -> dict:
+        now = time.time()
+        with self._lock:
+            return self._get(run_id, now).to_full(now)
+
+    def reboot(self, run_id: str) -> dict:
+        now = time.time()
+        with self._lock:
+            record = self._get(run_id, now)
+            if record.status != "RUNNING":
+                raise ApiError(400, "run-not-running", "Only running Actor runs can be rebooted "
+                               f"(run ID: {run_id}, status: {record.status}).")
+            record.reboot_count += 1
+            if record.after_reboot:
+                record.status = "READY"
+                record.ready_until = now + record.after_reboot["ready_secs"]
+                record.pending_status = record.after_reboot["status"]
+                record.settle(now)  # a zero-second window ends at once
+            return record.to_full(now)
+
+    def abort(self, run_id: str) -> dict:
+        now = time.time()
+        with self._lock:
+            record = self._get(run_id, now)
+            if record.status not in ABORTABLE:
+                raise ApiError(400, "run-not-running", "Only starting or running Actor runs can be aborted "
+                               f"(run ID: {run_id}, status: {record.status}).")
+            record.set_status("ABORTED", now)
+            return record.to_full(now)
+
+    def resurrect(self, run_id: str) -> dict:
+        now = time.time()
+        with self._lock:
+            record = self._get(run_id, now)
+            if record.status not in TERMINAL:
+                raise ApiError(400, "run-not-finished", "Only finished Actor runs can be resurrected "
+                               f"(run ID: {run_id}, status: {record.status}).")
+            record.set_status("RUNNING", now)
+            record.resurrect_count += 1
+            return record.to_full(now)
+
+    def force_finish(self, run_id: str, status: str) -> None:
+        """Fault hook: the run finishes on its own (ignored for unknown runs)."""
+        now = time.time()
+        with self._lock:
+            record = self._runs.get(run_id)
+            if record is not None:
+                record.set_status(status, now)
+
+    def platform_reboot(self, run_id: str) -> None:
+        """Fault hook: the platform reboots (migrates) the run by itself (ignored for unknown runs)."""
+        with self._lock:
+            record = self._runs.get(run_id)
+            if record is not None:
+                record.reboot_count += 1
+
+    def list_runs(self, *, act: Optional[str] = None, task: Optional[str] = None, statuses: Optional[set] = None,
+                  offset: int = 0, limit: int = 1000, desc: bool = False) -> dict:
+        """One page of runs as the spec's ``ListOfRuns``, sorted by startedAt."""
+        now = time.time()
+        with self._lock:
+            if self._order is None:
+                self._order = sorted(self._runs.values(), key=attrgetter("started", "seq"))
+            selected = [
+                record for record in (reversed(self._order) if desc else self._order)
+                if (act is None or act in (record.act_id, record.actor_name))
+                and (task is None or task in (record.task_id, record.task_name))
+                and (statuses is None or self._settled(record, now).status in statuses)
+            ]
+            items = [self._settled(record, now).to_short(now) for record in selected[offset:offset + limit]]
+        return {"total": len(selected), "offset": offset, "limit": limit, "desc": desc,
+                "count": len(items), "items": items}
+
+    def _get(self, run_id: str, now: float) -> RunRecord:
+        record = self._runs.get(run_id)
+        if record is None:
+            raise ApiError(404, "record-not-found", "Actor run was not found")
+        return self._settled(record, now)
+
+    @staticmethod
+    def _settled(record: RunRecord, now: float) -> RunRecord:
+        record.settle(now)
+        return record
