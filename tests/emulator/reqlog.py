@@ -22,7 +22,7 @@ def classify_auth(request: Request, token: str) -> str:
     value = request.header("Authorization")
     if value is None:
         return "none"
-    scheme, _, credentials = value.strip().partition(" ")
+    scheme, dummy, credentials = value.strip().partition(" ")
     if scheme.lower() != "bearer":
         return "other"
     return "bearer-valid" if credentials.strip() == token else "bearer-invalid"

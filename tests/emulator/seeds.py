@@ -23,5 +23,5 @@ DEMO_RUNS = (
 
 def seed_demo(store: RunStore) -> list:
     """Create the demo runs; return ``(id, status, description)`` for each."""
-    store.create([parse_spec(spec, allow_id=True) for spec, _ in DEMO_RUNS])
+    store.create([parse_spec(spec, allow_id=True) for spec, dummy in DEMO_RUNS])
     return [(spec["id"], spec["status"], description) for spec, description in DEMO_RUNS]

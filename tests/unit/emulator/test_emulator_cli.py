@@ -60,7 +60,7 @@ def test_cli_serves_seeds_and_exits_cleanly(tmp_path, how, signum):
 
 
 def test_cli_latency_and_access_log(tmp_path):
-    process, _, base_url = _start(tmp_path, ["-m", "tests.emulator"], "--latency-ms", "120")
+    process, dummy, base_url = _start(tmp_path, ["-m", "tests.emulator"], "--latency-ms", "120")
     started = time.perf_counter()
     assert requests.get(f"{base_url}/v2/actor-runs", timeout=5).status_code == 401
     assert time.perf_counter() - started >= 0.12
@@ -69,5 +69,5 @@ def test_cli_latency_and_access_log(tmp_path):
     requests.post(f"{base_url}/_emulator/reset", timeout=5)
     assert requests.get(f"{base_url}/_emulator/config", timeout=5).json()["data"]["latency_ms"] == 120
     process.send_signal(signal.SIGTERM)
-    _, err = process.communicate(timeout=10)
+    dummy, err = process.communicate(timeout=10)
     assert '"GET /v2/actor-runs HTTP/1.1" 401' in err  # without --quiet, an access log on stderr

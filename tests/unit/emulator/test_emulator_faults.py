@@ -181,7 +181,7 @@ def test_matching_by_method_path_and_times(emu, run):
     emu.faults({"kind": "status", "status": 503, "method": "post", "path": "/abort$", "times": 2})
     assert _reboot(emu, run).status_code == 200
     assert emu.api("GET", f"/v2/actor-runs/{run['id']}").status_code == 200
-    assert [emu.api("POST", f"/v2/actor-runs/{run['id']}/abort").status_code for _ in range(3)] == [503, 503, 200]
+    assert [emu.api("POST", f"/v2/actor-runs/{run['id']}/abort").status_code for dummy in range(3)] == [503, 503, 200]
     (rule,) = emu.control("GET", "faults")
     assert (rule["applied"], rule["remaining"], rule["path"]) == (2, 0, "/abort$")
 
@@ -189,7 +189,7 @@ def test_matching_by_method_path_and_times(emu, run):
 def test_unlimited_times_and_zero_probability(emu, run):
     emu.faults({"kind": "status", "status": 500, "times": None, "method": "GET"},
                {"kind": "status", "status": 503, "probability": 0, "method": "POST"})
-    assert [emu.api("GET", f"/v2/actor-runs/{run['id']}").status_code for _ in range(5)] == [500] * 5
+    assert [emu.api("GET", f"/v2/actor-runs/{run['id']}").status_code for dummy in range(5)] == [500] * 5
     assert _reboot(emu, run).status_code == 200
     rules = emu.control("GET", "faults")
     assert (rules[0]["applied"], rules[0]["remaining"], rules[1]["applied"]) == (5, None, 0)
@@ -200,7 +200,7 @@ def test_unlimited_times_and_zero_probability(emu, run):
 
 def test_rules_apply_in_order(emu, run):
     emu.faults({"kind": "status", "status": 429}, {"kind": "status", "status": 503})
-    assert [_reboot(emu, run).status_code for _ in range(3)] == [429, 503, 200]
+    assert [_reboot(emu, run).status_code for dummy in range(3)] == [429, 503, 200]
 
 
 def test_control_endpoints_are_never_faulted(emu, run):
@@ -220,7 +220,7 @@ def test_invalid_rules_are_rejected(emu, rule):
 
 def _chaos_statuses(emu, run, count):
     statuses = []
-    for _ in range(count):
+    for dummy in range(count):
         try:
             statuses.append(emu.api("GET", f"/v2/actor-runs/{run['id']}", timeout=5).status_code)
         except requests.ConnectionError:

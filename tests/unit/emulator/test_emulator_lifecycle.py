@@ -163,9 +163,9 @@ def test_concurrent_reboots_are_all_counted(emu):
     def reboot_many():
         with requests.Session() as session:
             auth = {"Authorization": f"Bearer {emu.token}"}
-            statuses.extend(session.post(url, headers=auth, timeout=10).status_code for _ in range(25))
+            statuses.extend(session.post(url, headers=auth, timeout=10).status_code for dummy in range(25))
 
-    threads = [threading.Thread(target=reboot_many) for _ in range(8)]
+    threads = [threading.Thread(target=reboot_many) for dummy in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:

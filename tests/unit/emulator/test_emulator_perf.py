@@ -13,7 +13,7 @@ def test_keep_alive_requests_are_fast(emu):
     url = f"{emu.base_url}/v2/actor-runs/{run['id']}"
     emu.http.get(url)  # open the connection
     started = time.perf_counter()
-    for _ in range(200):
+    for dummy in range(200):
         assert emu.http.get(url).status_code == 200
     average_ms = (time.perf_counter() - started) / 200 * 1000
     assert average_ms < 5, f"{average_ms:.2f} ms per request"
@@ -23,7 +23,7 @@ def test_keep_alive_posts_are_fast(emu):
     run = emu.create()
     url = f"{emu.base_url}/v2/actor-runs/{run['id']}/reboot"
     started = time.perf_counter()
-    for _ in range(100):
+    for dummy in range(100):
         emu.api("POST", url.replace(emu.base_url, ""))
     average_ms = (time.perf_counter() - started) / 100 * 1000
     assert average_ms < 5, f"{average_ms:.2f} ms per request"
@@ -41,7 +41,7 @@ def test_one_connection_serves_many_requests_with_content_length(emu):
             status_line = stream.readline()
             headers = {}
             for line in iter(stream.readline, b"\r\n"):
-                name, _, value = line.decode().partition(":")
+                name, dummy, value = line.decode().partition(":")
                 headers[name.strip().lower()] = value.strip()
             body = stream.read(int(headers["content-length"]))
             assert status_line.startswith(b"HTTP/1.1 "), status_line

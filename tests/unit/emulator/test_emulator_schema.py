@@ -64,7 +64,7 @@ def test_error_bodies_validate(emu, openapi_spec):
     for response in in_enum:
         _assert_valid(openapi_spec, "ErrorResponse", response.json())
     emu.faults({"kind": "status", "status": 429}, {"kind": "status", "status": 503})
-    for _ in range(2):
+    for dummy in range(2):
         _assert_valid(openapi_spec, "ErrorResponse", emu.api("GET", f"/v2/actor-runs/{run['id']}").json())
     for response in (emu.api("POST", f"/v2/actor-runs/{run['id']}/reboot"), emu.api("GET", "/v2/actor-runs", auth=False)):
         error = response.json()["error"]
