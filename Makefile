@@ -23,6 +23,10 @@ REQUIREMENTS := $(ROOT)/requirements-dev.txt
 REQ_HASH     := $(shell cat $(REQUIREMENTS) 2>/dev/null | sha256sum | cut -c1-16)
 VENV_STAMP   := $(VENV)/.installed-$(REQ_HASH)
 
+# Apify's official OpenAPI spec, read (never copied) by the tests that check against it.
+# It lies in ../shared beside the clone; tests skip, saying why, where it is absent.
+export APIFY_OPENAPI_SPEC ?= $(abspath $(ROOT)/../shared/apify-openapi/openapi.bundled.json)
+
 # The tools in .venv/bin (ansible-test, ansible-playbook, shellcheck, pytest) come first.
 export PATH := $(VENV)/bin:$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
