@@ -40,7 +40,7 @@ INTEGRATION_ARGS ?=
 # ansible-test prints colour unless told otherwise; keep logs greppable in CI.
 ANSIBLE_TEST_COLOR := $(if $(CI),--color no,)
 
-.PHONY: help venv collection bootstrap sanity units integration test demo clean
+.PHONY: help venv collection bootstrap sanity units integration test demo clean sanity-2.21 units-2.21 integration-2.21 matrix sanity-pythons ee
 
 help: ## Show this help
 	@echo 'apify.platform build targets (run from the repository root):'
@@ -99,9 +99,26 @@ integration: collection ## ansible-test integration --local against the Apify AP
 	@PYTHON="$(VPY)" STATUS_FILE="$(LOGS)/integration.status" bash "$(ROOT)/scripts/run-integration.sh" "$(COLLECTION)" \
 		--local --python $(PY_VERSION) $(ANSIBLE_TEST_COLOR) $(INTEGRATION_ARGS)
 
+# Version matrix: sanity-2.21, units-2.21 and integration-2.21 are the sanity, units and
+# integration targets above, unchanged, on ansible-core 2.21 with Python 3.13
+# (requirements-dev-2.21.txt) in .venvs/core-2.21 and .build/2.21: scripts/matrix.sh
+# overrides VENV, BUILD, LOGS, PYTHON, PY_VERSION and REQUIREMENTS. Without Python 3.13
+# they print "SKIPPED: ..." and count as skipped.
+sanity-2.21 units-2.21 integration-2.21:
+	@STATUS_FILE="$(LOGS)/$@.status" MAKE="$(MAKE)" bash "$(ROOT)/scripts/matrix.sh" leg 2.21 $(@:-2.21=)
+
+matrix: sanity-2.21 units-2.21 integration-2.21 ## sanity, units and integration on ansible-core 2.21 / Python 3.13
+
+sanity-pythons: collection bootstrap ## ansible-test sanity: compile on Python 3.8-3.13, import on 3.12 and 3.13
+	@STATUS_FILE="$(LOGS)/$@.status" bash "$(ROOT)/scripts/matrix.sh" pythons "$(COLLECTION)"
+
+ee: collection ## Execution environment: ansible-builder introspect and create (scripts/ee-check.sh, .venvs/ee)
+	@PYTHON="$(VPY)" ANSIBLE_GALAXY="$(VENV)/bin/ansible-galaxy" \
+		bash "$(ROOT)/scripts/ee-check.sh" "$(COLLECTION)" "$(ROOT)/.cache/ee"
+
 # The stages of `make test`, in order. Each is a target of this file that may write
 # "skipped (...)" into $(LOGS)/<stage>.status when it had nothing to do.
-TEST_STAGES ?= sanity units integration
+TEST_STAGES ?= sanity units integration sanity-pythons sanity-2.21 units-2.21 integration-2.21 ee
 
 test: ## all stages of TEST_STAGES (sanity, units, integration, ...); stops at the first failure, prints a summary
 	@mkdir -p "$(LOGS)"; results=(); passed=0; failed=0; skipped=0; rc=0; \
