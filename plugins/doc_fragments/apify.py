@@ -8,7 +8,6 @@ __metaclass__ = type
 
 
 class ModuleDocFragment:
-
     # The connection options every module shares, documented once.
     DOCUMENTATION = r"""
 options:

@@ -8,7 +8,6 @@ __metaclass__ = type
 
 
 class ModuleDocFragment:
-
     # What each attribute means; modules state only their support.
     DOCUMENTATION = r"""
 attributes:

@@ -28,6 +28,7 @@ import time
 try:
     import requests
     from requests.adapters import HTTPAdapter
+
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - exercised by sanity's import test
@@ -60,7 +61,7 @@ def retry_delay(attempt, retry_after=None, base=BACKOFF_BASE, rand=random.random
     given by the server is a floor. The caller compares the result with
     ``BACKOFF_CAP``.
     """
-    delay = base * (2 ** attempt) * (1.0 + rand())
+    delay = base * (2**attempt) * (1.0 + rand())
     if retry_after is not None:
         delay = max(delay, retry_after)
     return delay
@@ -87,8 +88,7 @@ def path_segment(value):
 class ApifyClient:
     """A small, thread-safe client: one pooled ``requests.Session``."""
 
-    def __init__(self, api_url, token=None, timeout=30.0, validate_certs=True, retries=5,
-                 pool_size=10, sleep=None, rand=None, session=None):
+    def __init__(self, api_url, token=None, timeout=30.0, validate_certs=True, retries=5, pool_size=10, sleep=None, rand=None, session=None):
         self.api_url = api_url
         self.timeout = timeout
         self.retries = retries
@@ -102,10 +102,12 @@ class ApifyClient:
         self.session.mount("http://", adapter)
         self.session.verify = validate_certs
         self.session.trust_env = False  # no ~/.netrc credentials or env proxies slipping in
-        self.session.headers.update({
-            "User-Agent": USER_AGENT,
-            "Accept": "application/json",
-        })
+        self.session.headers.update(
+            {
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+            }
+        )
         if token:
             self.session.headers["Authorization"] = "Bearer %s" % token
 
@@ -132,9 +134,7 @@ class ApifyClient:
         while True:
             retry_after = None
             try:
-                response = self.session.request(
-                    method, self.api_url + path, params=params,
-                    timeout=self.timeout, allow_redirects=False)
+                response = self.session.request(method, self.api_url + path, params=params, timeout=self.timeout, allow_redirects=False)
             except requests.exceptions.Timeout as exc:
                 error = ApifyTransportError(method, shown, self._describe(exc), timeout=True)
                 retryable = idempotent
@@ -145,8 +145,7 @@ class ApifyClient:
                 if response.status_code < 300:
                     return self._decode(method, shown, response)
                 error = self._error_from(method, shown, response)
-                retryable = response.status_code == 429 or (
-                    idempotent and response.status_code >= 500)
+                retryable = response.status_code == 429 or (idempotent and response.status_code >= 500)
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
             if not retryable or attempt >= self.retries:
                 raise error
@@ -171,18 +170,24 @@ class ApifyClient:
             # Redact before cutting, or a token across the cut would survive in part.
             snippet = self.redact(response.content.decode("utf-8", "replace"))[:80]
             raise ApifyResponseError(
-                method, path, status=response.status_code, accepted=True,
-                reason="the body is not JSON (Content-Type %s, %d bytes, starting %r)" % (
-                    response.headers.get("Content-Type", "missing"), len(response.content), snippet))
+                method,
+                path,
+                status=response.status_code,
+                accepted=True,
+                reason="the body is not JSON (Content-Type %s, %d bytes, starting %r)"
+                % (response.headers.get("Content-Type", "missing"), len(response.content), snippet),
+            )
 
     def _error_from(self, method, path, response):
         status = response.status_code
         if 300 <= status < 400:
             return ApifyResponseError(
-                method, path, status=status,
+                method,
+                path,
+                status=status,
                 reason="HTTP %s redirect to %r was not followed: the token is only sent to api_url. "
-                       "Set api_url to the address the API really answers on."
-                       % (status, self.redact(response.headers.get("Location", ""))))
+                "Set api_url to the address the API really answers on." % (status, self.redact(response.headers.get("Location", ""))),
+            )
         error_type = error_message = None
         try:
             body = json.loads(response.content.decode("utf-8"))
@@ -192,8 +197,7 @@ class ApifyClient:
                 error_message = self._short_text(error.get("message"))
         except (ValueError, UnicodeDecodeError):
             pass
-        return ApifyApiError(status, method, path, error_type=error_type, error_message=error_message,
-                             reason=self._short_text(response.reason))
+        return ApifyApiError(status, method, path, error_type=error_type, error_message=error_message, reason=self._short_text(response.reason))
 
     def _short_text(self, value, limit=500):
         """An error field as redacted, bounded text; None when absent.

@@ -22,7 +22,7 @@ class ApifyError(Exception):
     changed = False
 
     def __init__(self, message):
-        super(ApifyError, self).__init__(message)
+        super().__init__(message)
         self.message = message
 
     def __str__(self):
@@ -75,7 +75,7 @@ class ApifyApiError(ApifyError):
         message = "Apify API answered HTTP %s%s to %s %s." % (status, detail, method, path)
         if hint:
             message += " " + hint
-        super(ApifyApiError, self).__init__(message)
+        super().__init__(message)
 
     def to_dict(self):
         return {
@@ -99,12 +99,10 @@ class ApifyTransportError(ApifyError):
         self.reason = reason
         self.timeout = timeout
         what = "timed out" if timeout else "failed"
-        super(ApifyTransportError, self).__init__(
-            "%s %s %s: %s" % (method, path, what, reason))
+        super().__init__("%s %s %s: %s" % (method, path, what, reason))
 
     def to_dict(self):
-        return {"kind": self.kind, "timeout": self.timeout, "message": self.message,
-                "method": self.method, "path": self.path}
+        return {"kind": self.kind, "timeout": self.timeout, "message": self.message, "method": self.method, "path": self.path}
 
 
 class ApifyResponseError(ApifyError):
@@ -124,12 +122,10 @@ class ApifyResponseError(ApifyError):
         self.status = status
         self.json_path = json_path
         self.accepted = accepted
-        super(ApifyResponseError, self).__init__(
-            "Unexpected answer from the Apify API to %s %s: %s" % (method, path, reason))
+        super().__init__("Unexpected answer from the Apify API to %s %s: %s" % (method, path, reason))
 
     def to_dict(self):
-        return {"kind": self.kind, "status": self.status, "message": self.message,
-                "json_path": self.json_path, "method": self.method, "path": self.path}
+        return {"kind": self.kind, "status": self.status, "message": self.message, "json_path": self.json_path, "method": self.method, "path": self.path}
 
 
 class ApifyRebootUncertainError(ApifyError):
@@ -144,5 +140,5 @@ class ApifyRunStateError(ApifyError):
     kind = "run_state"
 
     def __init__(self, message, run=None):
-        super(ApifyRunStateError, self).__init__(message)
+        super().__init__(message)
         self.run = run

@@ -53,7 +53,7 @@ class ApifyModule(AnsibleModule):
         self._started = time.monotonic()
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
-        super(ApifyModule, self).__init__(argument_spec=spec, **kwargs)
+        super().__init__(argument_spec=spec, **kwargs)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
         if not HAS_JSONSCHEMA:
@@ -94,8 +94,7 @@ class ApifyModule(AnsibleModule):
             extra = {}
             if getattr(exc, "run", None) is not None:
                 extra["run"] = exc.run
-            self.fail_json(msg=exc.message, error=exc.to_dict(), changed=exc.changed,
-                           elapsed=self.elapsed(), **extra)
+            self.fail_json(msg=exc.message, error=exc.to_dict(), changed=exc.changed, elapsed=self.elapsed(), **extra)
         for warning in result.pop("warnings", None) or []:
             self.warn(warning)
         result["elapsed"] = self.elapsed()

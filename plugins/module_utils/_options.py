@@ -27,8 +27,9 @@ RUN_ID_RE = re.compile(r"[A-Za-z0-9]{1,64}")
 # Actor and task IDs, or the "username~name" form the API also accepts.
 RESOURCE_ID_RE = re.compile(r"[A-Za-z0-9]{1,64}|[A-Za-z0-9._-]{1,64}~[A-Za-z0-9._-]{1,128}")
 
-TOKEN_HELP = ("Set the token option, the APIFY_TOKEN environment variable, or "
-              "module_defaults for group/apify.platform.apify (in AWX: an 'Apify API' credential).")
+TOKEN_HELP = (
+    "Set the token option, the APIFY_TOKEN environment variable, or module_defaults for group/apify.platform.apify (in AWX: an 'Apify API' credential)."
+)
 
 
 def shown(value, limit=40):
@@ -40,8 +41,8 @@ def shown(value, limit=40):
 def check_run_id(value, option="run_id"):
     if not isinstance(value, str) or not RUN_ID_RE.fullmatch(value):
         raise ApifyConfigError(
-            "%s %s is not an Apify run ID: run IDs are 1 to 64 letters and digits "
-            "(for example 3KH8gEpp4d8uQSe8T). Nothing was sent." % (option, shown(value)))
+            "%s %s is not an Apify run ID: run IDs are 1 to 64 letters and digits (for example 3KH8gEpp4d8uQSe8T). Nothing was sent." % (option, shown(value))
+        )
     return value
 
 
@@ -49,7 +50,8 @@ def check_resource_id(value, option):
     if not isinstance(value, str) or not RESOURCE_ID_RE.fullmatch(value):
         raise ApifyConfigError(
             "%s %s is not an Apify ID: give the ID (letters and digits, for example "
-            "HDSasDasz78YcAPEB) or username~name. Nothing was sent." % (option, shown(value)))
+            "HDSasDasz78YcAPEB) or username~name. Nothing was sent." % (option, shown(value))
+        )
     return value
 
 
@@ -65,7 +67,8 @@ def clean_token(token, required):
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in token):
         raise ApifyConfigError(
             "The Apify API token contains whitespace or control characters (a line break, perhaps "
-            "from a file or a multi-line secret). Give the token alone, on one line.")
+            "from a file or a multi-line secret). Give the token alone, on one line."
+        )
     if any(ord(ch) > 126 for ch in token):
         raise ApifyConfigError("The Apify API token contains non-ASCII characters; Apify tokens never do.")
     return token
@@ -86,9 +89,7 @@ def normalize_api_url(url):
         raise ApifyConfigError("api_url is empty: leave it out to use https://api.apify.com.")
     url = url.strip()
     if "://" not in url:
-        raise ApifyConfigError(
-            "api_url %s has no scheme: write it as https://HOST, for example https://api.apify.com."
-            % shown(url.split("?")[0]))
+        raise ApifyConfigError("api_url %s has no scheme: write it as https://HOST, for example https://api.apify.com." % shown(url.split("?")[0]))
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -107,11 +108,13 @@ def normalize_api_url(url):
     if parts.path not in ("", "/"):
         raise ApifyConfigError(
             "api_url must be the API root without a path (got path %s): the collection adds "
-            "/v2/... itself. For example https://api.apify.com." % shown(parts.path))
+            "/v2/... itself. For example https://api.apify.com." % shown(parts.path)
+        )
     if scheme == "http" and not is_loopback(host):
         raise ApifyConfigError(
             "api_url uses plain http:// to %s, so the token would travel in clear: use https://. "
-            "Plain http is accepted only for a loopback address (localhost, 127.0.0.1, ::1)." % host)
+            "Plain http is accepted only for a loopback address (localhost, 127.0.0.1, ::1)." % host
+        )
     netloc = "[%s]" % host if ":" in host else host
     if port is not None:
         netloc += ":%d" % port

@@ -60,15 +60,17 @@ def decide(run, max_reboot_count=None):
     run_id = run.get("id")
     status = run.get("status")
     if status != RUNNING:
-        return Decision(False, "Run %s was left alone: only RUNNING runs can be rebooted and %s."
-                        % (run_id, describe_status(status)))
+        return Decision(False, "Run %s was left alone: only RUNNING runs can be rebooted and %s." % (run_id, describe_status(status)))
     if max_reboot_count is not None:
         count = reboot_count(run)
         if count is None:
             count = 0
         if count >= max_reboot_count:
-            msg = ("Run %s was left alone: it has been rebooted %d time(s), which has reached "
-                   "max_reboot_count=%d (a guard against reboot loops)." % (run_id, count, max_reboot_count))
+            msg = "Run %s was left alone: it has been rebooted %d time(s), which has reached max_reboot_count=%d (a guard against reboot loops)." % (
+                run_id,
+                count,
+                max_reboot_count,
+            )
             return Decision(False, msg, warning=msg)
     return Decision(True, "Run %s is RUNNING and will be rebooted." % run_id)
 
@@ -104,8 +106,7 @@ def summarize(entries, check_mode=False):
     failed = [e["run_id"] for e in entries if e["failed"]]
     skipped = [e["run_id"] for e in entries if not e["rebooted"] and not e["failed"]]
     verb = "would be rebooted (check mode)" if check_mode else "rebooted"
-    msg = "%d run(s): %d %s, %d left alone, %d failed." % (
-        len(entries), len(rebooted), verb, len(skipped), len(failed))
+    msg = "%d run(s): %d %s, %d left alone, %d failed." % (len(entries), len(rebooted), verb, len(skipped), len(failed))
     if failed:
         shown = ["%s (%s)" % (e["run_id"], e["msg"]) for e in entries if e["failed"]][:5]
         more = " and %d more" % (len(failed) - len(shown)) if len(failed) > len(shown) else ""

@@ -34,8 +34,7 @@ from ansible_collections.apify.platform.plugins.module_utils._waiter import Wait
 class RebootOptions:
     """What the task asked for; the same for every run of a batch."""
 
-    def __init__(self, check_mode=False, max_reboot_count=None, fail_if_not_running=False,
-                 wait=False, wait_timeout=300, wait_sleep=5):
+    def __init__(self, check_mode=False, max_reboot_count=None, fail_if_not_running=False, wait=False, wait_timeout=300, wait_sleep=5):
         self.check_mode = check_mode
         self.max_reboot_count = max_reboot_count
         self.fail_if_not_running = fail_if_not_running
@@ -62,18 +61,15 @@ class Rebooter:
                 raise ApifyRunStateError(decision.msg + " Failing because fail_if_not_running is true.", run=before)
             return _result(run_id, False, before, decision.msg, decision.warning)
         if self.options.check_mode:
-            return _result(run_id, True, before,
-                           "Run %s is RUNNING and would be rebooted (check mode: no reboot was sent)." % run_id)
+            return _result(run_id, True, before, "Run %s is RUNNING and would be rebooted (check mode: no reboot was sent)." % run_id)
 
         outcome, run = self._reboot_once(before)
         if outcome == _reboot.ENDED:
-            msg = ("Run %s was left alone: it stopped running (status %s) just before the reboot."
-                   % (run_id, run.get("status")))
+            msg = "Run %s was left alone: it stopped running (status %s) just before the reboot." % (run_id, run.get("status"))
             if self.options.fail_if_not_running:
                 raise ApifyRunStateError(msg + " Failing because fail_if_not_running is true.", run=run)
             return _result(run_id, False, run, msg)
-        msg = "Run %s was rebooted (reboot count %s -> %s)." % (
-            run_id, _reboot.reboot_count(before), _reboot.reboot_count(run))
+        msg = "Run %s was rebooted (reboot count %s -> %s)." % (run_id, _reboot.reboot_count(before), _reboot.reboot_count(run))
         if self.options.wait:
             run = self._wait_until_running(run_id)
             msg += " It is RUNNING again."
@@ -84,9 +80,16 @@ class Rebooter:
         try:
             entry = self.reboot(run_id)
         except ApifyError as exc:
-            return {"run_id": run_id, "changed": exc.changed, "rebooted": exc.changed, "failed": True,
-                    "run": getattr(exc, "run", None), "msg": exc.message, "error": exc.to_dict(),
-                    "warning": None}
+            return {
+                "run_id": run_id,
+                "changed": exc.changed,
+                "rebooted": exc.changed,
+                "failed": True,
+                "run": getattr(exc, "run", None),
+                "msg": exc.message,
+                "error": exc.to_dict(),
+                "warning": None,
+            }
         entry["failed"] = False
         return entry
 
@@ -126,12 +129,13 @@ class Rebooter:
             if outcome == _reboot.NOT_REBOOTED:
                 raise ApifyError(
                     "Run %s was not rebooted: %d reboot request(s) failed and the run's reboot count "
-                    "did not move. Last error: %s" % (run_id, sends, failure.message))
+                    "did not move. Last error: %s" % (run_id, sends, failure.message)
+                )
             raise ApifyRebootUncertainError(
                 "The reboot of run %s may or may not have happened: the request failed (%s) and the "
                 "run's state cannot tell (status %s, reboot count before %s, now %s). Check the run "
-                "before trying again." % (run_id, failure.message, now.get("status"),
-                                          _reboot.reboot_count(before), _reboot.reboot_count(now)))
+                "before trying again." % (run_id, failure.message, now.get("status"), _reboot.reboot_count(before), _reboot.reboot_count(now))
+            )
 
     def _after_rejection(self, before, exc):
         """A 400: typically the run finished between our read and the reboot."""
@@ -162,8 +166,8 @@ class Rebooter:
         except ApifyError as exc:
             raise ApifyRebootUncertainError(
                 "The reboot of run %s may or may not have happened: the request failed (%s) and "
-                "reading the run afterwards failed too (%s). Check the run before trying again."
-                % (before["id"], failure.message, exc.message))
+                "reading the run afterwards failed too (%s). Check the run before trying again." % (before["id"], failure.message, exc.message)
+            )
 
     # -- waiting ----------------------------------------------------------------
 
@@ -174,17 +178,21 @@ class Rebooter:
                 lambda: get_run(self.client, run_id),
                 done=lambda run: run.get("status") == _reboot.RUNNING,
                 failed=lambda run: run.get("status") in _reboot.TERMINAL_STATUSES,
-                timeout=opts.wait_timeout, sleep_interval=opts.wait_sleep,
-                now=self._now, sleep=self._sleep)
+                timeout=opts.wait_timeout,
+                sleep_interval=opts.wait_sleep,
+                now=self._now,
+                sleep=self._sleep,
+            )
         except WaitFailed as exc:
             error = ApifyRunStateError(
-                "Run %s was rebooted, then ended with status %s while waiting for it to run again."
-                % (run_id, exc.last.get("status")), run=exc.last)
+                "Run %s was rebooted, then ended with status %s while waiting for it to run again." % (run_id, exc.last.get("status")), run=exc.last
+            )
         except WaitTimeout as exc:
             error = ApifyRunStateError(
                 "Run %s was rebooted but was not RUNNING again within wait_timeout=%s s; its last "
                 "status was %s." % (run_id, opts.wait_timeout, (exc.last or {}).get("status")),
-                run=exc.last)
+                run=exc.last,
+            )
         except ApifyError as exc:
             exc.append("Run %s had been rebooted; this happened while waiting for it to run again." % run_id)
             error = exc
@@ -200,5 +208,4 @@ def _may_be_in_flight(failure):
 
 
 def _result(run_id, rebooted, run, msg, warning=None):
-    return {"run_id": run_id, "changed": rebooted, "rebooted": rebooted, "run": run,
-            "msg": msg, "warning": warning}
+    return {"run_id": run_id, "changed": rebooted, "rebooted": rebooted, "run": run, "msg": msg, "warning": warning}

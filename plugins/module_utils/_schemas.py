@@ -18,6 +18,7 @@ __metaclass__ = type
 
 try:
     from jsonschema import Draft202012Validator
+
     HAS_JSONSCHEMA = True
     JSONSCHEMA_IMPORT_ERROR = None
 except ImportError as exc:  # pragma: no cover - exercised by sanity's import test
@@ -127,14 +128,12 @@ def validate(instance, schema, method, path):
 
     Errors are ordered by where they are, so the message is stable from run to run.
     """
-    errors = sorted(_validator(schema).iter_errors(instance),
-                    key=lambda e: [str(p) for p in e.absolute_path])
+    errors = sorted(_validator(schema).iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         first = errors[0]
         where = json_path(first.absolute_path)
         # Only 2xx answers are decoded and validated, hence accepted=True.
-        raise ApifyResponseError(method, path, json_path=where, accepted=True,
-                                 reason="%s: %s" % (where, _bounded(first.message)))
+        raise ApifyResponseError(method, path, json_path=where, accepted=True, reason="%s: %s" % (where, _bounded(first.message)))
     return instance
 
 

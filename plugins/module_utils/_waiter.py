@@ -21,7 +21,7 @@ class WaitTimeout(Exception):
     """The deadline passed; ``last`` holds the last value fetched."""
 
     def __init__(self, last, elapsed):
-        super(WaitTimeout, self).__init__("timed out after %.1f s" % elapsed)
+        super().__init__("timed out after %.1f s" % elapsed)
         self.last = last
         self.elapsed = elapsed
 
@@ -30,7 +30,7 @@ class WaitFailed(Exception):
     """The failure predicate held: waiting longer cannot help."""
 
     def __init__(self, last):
-        super(WaitFailed, self).__init__("wait failed")
+        super().__init__("wait failed")
         self.last = last
 
 

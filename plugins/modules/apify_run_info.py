@@ -222,8 +222,7 @@ def info(module):
     limit = check_positive(params["limit"], "limit")
     offset = check_not_negative(params["offset"], "offset")
     client = module.client(pool_size=concurrency)
-    runs, total = list_runs(client, actor_id=actor_id, task_id=task_id,
-                            statuses=params["status"], limit=limit, offset=offset, desc=params["desc"])
+    runs, total = list_runs(client, actor_id=actor_id, task_id=task_id, statuses=params["status"], limit=limit, offset=offset, desc=params["desc"])
     if params["details"]:
         runs = read_runs(client, [item["id"] for item in runs], concurrency)
     return {"changed": False, "runs": runs, "total": total}
@@ -236,9 +235,7 @@ def main():
             run_ids=dict(type="list", elements="str"),
             actor_id=dict(type="str"),
             task_id=dict(type="str"),
-            status=dict(type="list", elements="str",
-                        choices=["READY", "RUNNING", "SUCCEEDED", "FAILED", "TIMING-OUT",
-                                 "TIMED-OUT", "ABORTING", "ABORTED"]),
+            status=dict(type="list", elements="str", choices=["READY", "RUNNING", "SUCCEEDED", "FAILED", "TIMING-OUT", "TIMED-OUT", "ABORTING", "ABORTED"]),
             limit=dict(type="int", default=1000),
             offset=dict(type="int", default=0),
             desc=dict(type="bool", default=False),

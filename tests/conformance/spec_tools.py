@@ -170,7 +170,7 @@ class Spec:
                 ref = node["$ref"]
                 prefix = "#/components/schemas/"
                 if ref.startswith(prefix):
-                    return ref[len(prefix):]
+                    return ref[len(prefix) :]
                 node = self.at(ref)
             elif len(node.get("allOf") or []) == 1:
                 node = node["allOf"][0]
@@ -221,5 +221,4 @@ def json_type(value):
 def error_list(validator, instance):
     """The validation errors as readable lines, ordered by where they are."""
     errors = sorted(validator.iter_errors(instance), key=lambda error: [str(part) for part in error.absolute_path])
-    return ["%s: %s" % ("/".join(str(part) for part in error.absolute_path) or "$", error.message[:300])
-            for error in errors]
+    return ["%s: %s" % ("/".join(str(part) for part in error.absolute_path) or "$", error.message[:300]) for error in errors]

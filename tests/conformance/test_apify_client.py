@@ -34,12 +34,25 @@ def client(emu):
 def runs(emu):
     """A RUNNING run of a task, a SUCCEEDED run of the same Actor, and a run of another Actor."""
     common = {"actId": ACTOR_ID, "actorName": ACTOR_NAME}
-    ids = emu.control("POST", "runs", {"runs": [
-        dict(common, id="ClientRunRunning1", status="RUNNING", actorTaskId=TASK_ID, taskName=TASK_NAME,
-             rebootCount=1, startedAt="2026-01-01T10:00:00.000Z"),
-        dict(common, id="ClientRunSucceed1", status="SUCCEEDED", startedAt="2026-01-01T09:00:00.000Z"),
-        {"id": "OtherActorRun0001", "status": "FAILED", "actId": "OtherActor0000001"},
-    ]})
+    ids = emu.control(
+        "POST",
+        "runs",
+        {
+            "runs": [
+                dict(
+                    common,
+                    id="ClientRunRunning1",
+                    status="RUNNING",
+                    actorTaskId=TASK_ID,
+                    taskName=TASK_NAME,
+                    rebootCount=1,
+                    startedAt="2026-01-01T10:00:00.000Z",
+                ),
+                dict(common, id="ClientRunSucceed1", status="SUCCEEDED", startedAt="2026-01-01T09:00:00.000Z"),
+                {"id": "OtherActorRun0001", "status": "FAILED", "actId": "OtherActor0000001"},
+            ]
+        },
+    )
     return dict(zip(("running", "succeeded", "other"), ids))
 
 
@@ -65,7 +78,10 @@ def test_get(client, emu, runs):
     assert run.options.build == "latest"
     assert run.build_id == truth["buildId"]
     assert (run.default_dataset_id, run.default_key_value_store_id, run.default_request_queue_id) == (
-        truth["defaultDatasetId"], truth["defaultKeyValueStoreId"], truth["defaultRequestQueueId"])
+        truth["defaultDatasetId"],
+        truth["defaultKeyValueStoreId"],
+        truth["defaultRequestQueueId"],
+    )
     assert run.meta.origin == "API"
     entry = last_request(emu)
     assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/v2/actor-runs/ClientRunRunning1", 200)
@@ -83,8 +99,7 @@ def test_reboot(client, emu, runs):
     assert run.stats.reboot_count == 2
     assert emulated(emu, runs["running"])["stats"]["rebootCount"] == 2
     entry = last_request(emu)
-    assert (entry["method"], entry["path"], entry["status"], entry["performed"]) == (
-        "POST", "/v2/actor-runs/ClientRunRunning1/reboot", 200, True)
+    assert (entry["method"], entry["path"], entry["status"], entry["performed"]) == ("POST", "/v2/actor-runs/ClientRunRunning1/reboot", 200, True)
 
 
 def test_reboot_of_a_finished_run_is_a_clear_400(client, emu, runs):
@@ -132,8 +147,7 @@ def test_list_for_a_task(client, emu, runs, task):
 def test_list_for_the_account(client, emu, runs):
     page = client.runs().list()
     assert page.total == 3 and {item.id for item in page.items} == set(runs.values())
-    assert {item.id: item.status for item in page.items} == {
-        runs["running"]: "RUNNING", runs["succeeded"]: "SUCCEEDED", runs["other"]: "FAILED"}
+    assert {item.id: item.status for item in page.items} == {runs["running"]: "RUNNING", runs["succeeded"]: "SUCCEEDED", runs["other"]: "FAILED"}
     finished = client.runs().list(status=["SUCCEEDED", "FAILED"], offset=1, limit=5)
     assert (finished.total, finished.offset, finished.limit, finished.count) == (2, 1, 5, 1)
     assert last_request(emu)["path"] == "/v2/actor-runs"
@@ -149,8 +163,7 @@ def test_wrong_token_is_a_401(emu, runs):
 
 def test_the_client_rides_out_a_429(emu, runs):
     """apify-client retries a 429 (here with Retry-After) and then parses the answer."""
-    client = ApifyClient(emu.token, api_url=emu.base_url, max_retries=2,
-                         min_delay_between_retries=datetime.timedelta(milliseconds=10))
+    client = ApifyClient(emu.token, api_url=emu.base_url, max_retries=2, min_delay_between_retries=datetime.timedelta(milliseconds=10))
     emu.faults({"kind": "status", "status": 429, "path": "/reboot$"})
     run = client.run(runs["running"]).reboot()
     assert run.stats.reboot_count == 2
@@ -165,8 +178,7 @@ def test_the_official_client_repeats_a_reboot_after_a_502(emu, runs):
     collection instead reads the run and sees that the counter moved (tests/runner and the
     chaos target check that). Should apify-client stop doing this, this test says so.
     """
-    client = ApifyClient(emu.token, api_url=emu.base_url, max_retries=2,
-                         min_delay_between_retries=datetime.timedelta(milliseconds=10))
+    client = ApifyClient(emu.token, api_url=emu.base_url, max_retries=2, min_delay_between_retries=datetime.timedelta(milliseconds=10))
     emu.faults({"kind": "status_after", "status": 502, "path": "/reboot$"})
     run = client.run(runs["running"]).reboot()
     posts = emu.log(method="POST")

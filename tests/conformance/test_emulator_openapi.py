@@ -40,8 +40,7 @@ OPERATIONS = {
 }
 
 # A method the spec does not define on each path: the emulator must answer it 405.
-WRONG_METHOD = {"get": "POST", "reboot": "GET", "abort": "GET", "resurrect": "GET",
-                "list": "POST", "list_actor": "DELETE", "list_task": "DELETE"}
+WRONG_METHOD = {"get": "POST", "reboot": "GET", "abort": "GET", "resurrect": "GET", "list": "POST", "list_actor": "DELETE", "list_task": "DELETE"}
 
 # Error types the emulator uses that the spec's ErrorType enum does not list (see the docstring).
 TYPES_OUTSIDE_ENUM = {"token-not-valid", "run-not-running", "run-not-finished"}
@@ -50,10 +49,8 @@ TYPES_OUTSIDE_ENUM = {"token-not-valid", "run-not-running", "run-not-finished"}
 NOT_PRODUCED = {
     ("get", "408"): "waitForFinish is not emulated, so a GET never times out on the server",
     ("resurrect", "402"): "the emulator has no billing, so no payment is ever required",
-    ("list_actor", "404"): "the emulator lists no runs (200, empty) for an unknown Actor, "
-                           "where the real API answers 404",
-    ("list_task", "404"): "the emulator lists no runs (200, empty) for an unknown task, "
-                          "where the real API answers 404",
+    ("list_actor", "404"): "the emulator lists no runs (200, empty) for an unknown Actor, where the real API answers 404",
+    ("list_task", "404"): "the emulator lists no runs (200, empty) for an unknown task, where the real API answers 404",
 }
 
 STATUSES = ("READY", "RUNNING", "SUCCEEDED", "FAILED", "TIMING-OUT", "TIMED-OUT", "ABORTING", "ABORTED")
@@ -76,12 +73,12 @@ def request(op, **kwargs):
     path_args = kwargs.pop("path_args", {})
 
     def act(emu):
-        emu.control("POST", "runs", {"runs": [{"status": status, "actorTaskId": TASK if i % 2 else None}
-                                               for i, status in enumerate(STATUSES)]})
+        emu.control("POST", "runs", {"runs": [{"status": status, "actorTaskId": TASK if i % 2 else None} for i, status in enumerate(STATUSES)]})
         run_id = emu.create(**run_spec)["id"] if run_spec is not None else "Missing0000000000"
         if fault:
             emu.faults(dict(fault, path="^" + concrete(op, run_id, **path_args) + "$"))
         return emu.api(method, concrete(op, run_id, **path_args), **kwargs)
+
     return act
 
 
@@ -91,11 +88,9 @@ def cases():
     for status in STATUSES:
         add(Case("get", 200, "status " + status, request("get", run={"status": status, "actorTaskId": TASK})))
     add(Case("get", 200, "without a token", request("get", run={"status": "RUNNING"}, token=None)))
-    add(Case("get", 200, "READY after a reboot", request("get", run={
-        "status": "RUNNING", "rebootCount": 2, "after_reboot": {"ready_secs": 60}})))
+    add(Case("get", 200, "READY after a reboot", request("get", run={"status": "RUNNING", "rebootCount": 2, "after_reboot": {"ready_secs": 60}})))
     add(Case("reboot", 200, "RUNNING", request("reboot", run={"status": "RUNNING", "rebootCount": 3})))
-    add(Case("reboot", 200, "RUNNING, READY afterwards", request("reboot", run={
-        "status": "RUNNING", "after_reboot": {"ready_secs": 60}})))
+    add(Case("reboot", 200, "RUNNING, READY afterwards", request("reboot", run={"status": "RUNNING", "after_reboot": {"ready_secs": 60}})))
     for status in ("READY", "RUNNING", "TIMING-OUT"):
         add(Case("abort", 200, status, request("abort", run={"status": status})))
     for status in ("SUCCEEDED", "FAILED", "TIMED-OUT", "ABORTED"):
@@ -125,8 +120,7 @@ def cases():
         add(Case(op, 403, "injected", request(op, run=run, fault={"kind": "status", "status": 403})))
         add(Case(op, 405, "method " + WRONG_METHOD[op], request(op, run=run, method=WRONG_METHOD[op])))
         add(Case(op, 429, "injected", request(op, run=run, fault={"kind": "status", "status": 429})))
-        add(Case(op, 429, "injected with Retry-After", request(
-            op, run=run, fault={"kind": "status", "status": 429, "retry_after": 1})))
+        add(Case(op, 429, "injected with Retry-After", request(op, run=run, fault={"kind": "status", "status": 429, "retry_after": 1})))
         for status in (500, 502, 503):
             add(Case(op, status, "injected", request(op, run=run, fault={"kind": "status", "status": status})))
         if op in ("reboot", "abort", "resurrect"):
@@ -206,8 +200,7 @@ def test_undocumented_statuses_are_only_server_errors(spec):
 
 def test_error_types_outside_the_enum_are_exactly_the_known_ones(emu, spec):
     enum = set(spec.schema("ErrorType")["enum"])
-    assert not TYPES_OUTSIDE_ENUM & enum, "the spec now lists %s: drop them from TYPES_OUTSIDE_ENUM" % (
-        TYPES_OUTSIDE_ENUM & enum)
+    assert not TYPES_OUTSIDE_ENUM & enum, "the spec now lists %s: drop them from TYPES_OUTSIDE_ENUM" % (TYPES_OUTSIDE_ENUM & enum)
     seen = set()
     for case in CASES:
         if case.status >= 400:

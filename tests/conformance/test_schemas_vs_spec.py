@@ -128,6 +128,7 @@ def test_examples_are_not_accepted_vacuously(spec):
 
 # --- agreement with the spec's components --------------------------------------------------
 
+
 def our_types(schema):
     declared = schema.get("type")
     if declared is None:
@@ -192,12 +193,17 @@ def test_everything_we_require_is_checked_against_something(spec, ours, theirs):
 def test_the_comparison_catches_disagreements(spec):
     """compare() is not vacuous: a deliberately wrong schema is caught on each rule."""
     wrong = copy.deepcopy(_schemas.RUN)
-    wrong["required"].append("containerUrl")                      # optional in the spec
-    wrong["properties"]["id"] = {"type": "integer"}                 # a string in the spec
-    wrong["properties"]["finishedAt"] = {"type": "string"}          # nullable in the spec
+    wrong["required"].append("containerUrl")  # optional in the spec
+    wrong["properties"]["id"] = {"type": "integer"}  # a string in the spec
+    wrong["properties"]["finishedAt"] = {"type": "string"}  # nullable in the spec
     wrong["properties"]["stats"]["properties"]["cpuAvgUsage"] = {"type": "number", "minimum": 1}
     wrong["properties"]["stats"]["properties"]["noSuchField"] = {"type": "string"}
     problems = "\n".join(compare(spec, wrong, {"$ref": "#/components/schemas/Run"}, "Run", []))
-    for expected in ("'containerUrl'", "Run.id: the spec allows ['string']", "Run.finishedAt: the spec allows ['null', 'string']",
-                     "Run.stats.cpuAvgUsage: we require >= 1", "Run.stats.noSuchField"):
+    for expected in (
+        "'containerUrl'",
+        "Run.id: the spec allows ['string']",
+        "Run.finishedAt: the spec allows ['null', 'string']",
+        "Run.stats.cpuAvgUsage: we require >= 1",
+        "Run.stats.noSuchField",
+    ):
         assert expected in problems, problems

@@ -36,7 +36,9 @@ def _list_runs(store: RunStore, request: Request, actor: Optional[str] = None, t
         if unknown:
             raise ApiError(400, "invalid-input", f"Parameter 'status' has unknown values: {', '.join(sorted(unknown))}")
     page = store.list_runs(
-        act=actor, task=task, statuses=statuses,
+        act=actor,
+        task=task,
+        statuses=statuses,
         offset=_int_param(query, "offset", 0, minimum=0),
         limit=min(_int_param(query, "limit", MAX_LIMIT, minimum=1), MAX_LIMIT),
         desc=desc in ("true", "1"),
@@ -100,8 +102,7 @@ def dispatch(store: RunStore, token: str, request: Request) -> Response:
         handler = handlers.get(request.method)
         if handler is None:
             allowed = ",".join(["OPTIONS", *handlers])
-            raise ApiError(405, "method-not-allowed",
-                           f"This API end-point can only be accessed using the following HTTP methods: {allowed}")
+            raise ApiError(405, "method-not-allowed", f"This API end-point can only be accessed using the following HTTP methods: {allowed}")
         check_auth(request, token, token_required)
         return handler(store, request, **match.groupdict())
     except ApiError as error:

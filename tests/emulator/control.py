@@ -30,8 +30,7 @@ def _create_runs(emulator, request: Request) -> Response:
         return data_response(emulator.store.create([parse_spec(spec, allow_id=True) for spec in body["runs"]]), 201)
     if isinstance(body, dict) and "count" in body:
         count = body["count"]
-        if set(body) - {"count", "template"} or isinstance(count, bool) or not isinstance(count, int) \
-                or not 0 <= count <= MAX_BULK:
+        if set(body) - {"count", "template"} or isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_BULK:
             raise ApiError(400, "invalid-input", f"'count' must be an integer in [0, {MAX_BULK}], with only 'template'")
         template = parse_spec(body.get("template", {}), allow_id=False)
         return data_response(emulator.store.create([template] * count), 201)

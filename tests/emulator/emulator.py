@@ -21,8 +21,7 @@ from .state import RunStore
 CONTROL_PREFIX = "/_emulator/"
 
 # Error types for injected statuses (as the API uses them); any other is internal-server-error.
-_FAULT_ERROR_TYPES = {400: "invalid-input", 401: "token-not-valid", 403: "insufficient-permissions",
-                      404: "record-not-found", 429: "rate-limit-exceeded"}
+_FAULT_ERROR_TYPES = {400: "invalid-input", 401: "token-not-valid", 403: "insufficient-permissions", 404: "record-not-found", 429: "rate-limit-exceeded"}
 _FAULT_MESSAGES = {429: "You have exceeded the rate limit. Please try again later."}
 
 
@@ -56,8 +55,7 @@ class Emulator:
             time.sleep(self.latency_ms / 1000)
         rule = self.faults.take(request.method, request.path)
         response = self._apply(rule, request) if rule else api.dispatch(self.store, self.token, request)
-        self.log.finish(entry, None if response.drop else response.status,
-                        rule.kind if rule else None, response.performed)
+        self.log.finish(entry, None if response.drop else response.status, rule.kind if rule else None, response.performed)
         if rule and rule.latency_ms:
             time.sleep(rule.latency_ms / 1000)
         return response

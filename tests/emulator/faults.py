@@ -26,8 +26,7 @@ _NUMBER = (int, float)
 # Kind -> {parameter: (accepted types, default)}; a default of ``_REQUIRED`` must be given.
 _REQUIRED = object()
 KINDS = {
-    "status": {"status": (int, 500), "retry_after": ((int, float, str), None), "body": (object, None),
-               "raw": (str, None), "content_type": (str, JSON_TYPE)},
+    "status": {"status": (int, 500), "retry_after": ((int, float, str), None), "body": (object, None), "raw": (str, None), "content_type": (str, JSON_TYPE)},
     "status_after": {"status": (int, 502)},
     "drop": {},
     "drop_after": {},
@@ -78,8 +77,7 @@ class FaultRule:
         return None if self.times is None else self.times - self.applied
 
     def matches(self, method: str, path: str) -> bool:
-        return ((self.method is None or self.method == method)
-                and (self.path is None or self.path.search(path) is not None))
+        return (self.method is None or self.method == method) and (self.path is None or self.path.search(path) is not None)
 
     def describe(self) -> dict:
         return dict(self.spec, applied=self.applied, remaining=self.remaining)

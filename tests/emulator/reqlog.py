@@ -37,8 +37,7 @@ class RequestLog:
         self._seq = 0
 
     def start(self, request: Request, authorization: str) -> dict:
-        headers = {name: ("<redacted>" if name.lower() == "authorization" else value)
-                   for name, value in request.headers.items()}
+        headers = {name: ("<redacted>" if name.lower() == "authorization" else value) for name, value in request.headers.items()}
         with self._lock:
             self._seq += 1
             entry = {
@@ -70,6 +69,8 @@ class RequestLog:
     def query(self, method: Optional[str] = None, path_contains: Optional[str] = None) -> list:
         """Copies of the entries, oldest first, optionally filtered."""
         with self._lock:
-            return [dict(entry) for entry in self._entries
-                    if (method is None or entry["method"] == method.upper())
-                    and (path_contains is None or path_contains in entry["path"])]
+            return [
+                dict(entry)
+                for entry in self._entries
+                if (method is None or entry["method"] == method.upper()) and (path_contains is None or path_contains in entry["path"])
+            ]

@@ -12,12 +12,16 @@ DEMO_TASK_ID = "DemoTask000000001"
 # (run spec, what the run is for)
 DEMO_RUNS = (
     ({"id": "DemoRunRunning001", "status": "RUNNING"}, "running: a reboot succeeds"),
-    ({"id": "DemoRunSucceeded1", "status": "SUCCEEDED", "actorTaskId": DEMO_TASK_ID,
-      "taskName": "demo-user~demo-task"}, "finished: a reboot is skipped (API answers 400)"),
+    (
+        {"id": "DemoRunSucceeded1", "status": "SUCCEEDED", "actorTaskId": DEMO_TASK_ID, "taskName": "demo-user~demo-task"},
+        "finished: a reboot is skipped (API answers 400)",
+    ),
     ({"id": "DemoRunFailed0001", "status": "FAILED"}, "failed: a reboot is skipped"),
     ({"id": "DemoRunReady00001", "status": "READY"}, "starting: a reboot is skipped"),
-    ({"id": "DemoRunDiesOnBoot", "status": "RUNNING", "after_reboot": {"ready_secs": 2, "status": "FAILED"}},
-     "running, but READY for 2 s after a reboot and then FAILED"),
+    (
+        {"id": "DemoRunDiesOnBoot", "status": "RUNNING", "after_reboot": {"ready_secs": 2, "status": "FAILED"}},
+        "running, but READY for 2 s after a reboot and then FAILED",
+    ),
 )
 
 

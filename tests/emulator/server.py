@@ -103,16 +103,14 @@ class EmulatorServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def start_server(host: str = "127.0.0.1", port: int = 0, token: str = DEFAULT_TOKEN, latency_ms: float = 0,
-                 quiet: bool = True):
+def start_server(host: str = "127.0.0.1", port: int = 0, token: str = DEFAULT_TOKEN, latency_ms: float = 0, quiet: bool = True):
     """Serve in a background thread; return ``(server, thread, base_url)``.
 
     ``base_url`` has no trailing slash, e.g. ``http://127.0.0.1:41234``; the API is under ``/v2``.
     """
     server = EmulatorServer((host, port), Emulator(token, latency_ms), quiet=quiet)
     # A short poll interval makes stop_server() return quickly.
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              name="apify-emulator", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="apify-emulator", daemon=True)
     thread.start()
     bound_host, bound_port = server.server_address[:2]
     return server, thread, f"http://{bound_host}:{bound_port}"

@@ -106,8 +106,7 @@ class RunStore:
         with self._lock:
             record = self._get(run_id, now)
             if record.status != "RUNNING":
-                raise ApiError(400, "run-not-running", "Only running Actor runs can be rebooted "
-                               f"(run ID: {run_id}, status: {record.status}).")
+                raise ApiError(400, "run-not-running", f"Only running Actor runs can be rebooted (run ID: {run_id}, status: {record.status}).")
             record.reboot_count += 1
             if record.after_reboot:
                 record.status = "READY"
@@ -121,8 +120,7 @@ class RunStore:
         with self._lock:
             record = self._get(run_id, now)
             if record.status not in ABORTABLE:
-                raise ApiError(400, "run-not-running", "Only starting or running Actor runs can be aborted "
-                               f"(run ID: {run_id}, status: {record.status}).")
+                raise ApiError(400, "run-not-running", f"Only starting or running Actor runs can be aborted (run ID: {run_id}, status: {record.status}).")
             record.set_status("ABORTED", now)
             return record.to_full(now)
 
@@ -131,8 +129,7 @@ class RunStore:
         with self._lock:
             record = self._get(run_id, now)
             if record.status not in TERMINAL:
-                raise ApiError(400, "run-not-finished", "Only finished Actor runs can be resurrected "
-                               f"(run ID: {run_id}, status: {record.status}).")
+                raise ApiError(400, "run-not-finished", f"Only finished Actor runs can be resurrected (run ID: {run_id}, status: {record.status}).")
             record.set_status("RUNNING", now)
             record.resurrect_count += 1
             return record.to_full(now)
@@ -152,22 +149,23 @@ class RunStore:
             if record is not None:
                 record.reboot_count += 1
 
-    def list_runs(self, *, act: Optional[str] = None, task: Optional[str] = None, statuses: Optional[set] = None,
-                  offset: int = 0, limit: int = 1000, desc: bool = False) -> dict:
+    def list_runs(
+        self, *, act: Optional[str] = None, task: Optional[str] = None, statuses: Optional[set] = None, offset: int = 0, limit: int = 1000, desc: bool = False
+    ) -> dict:
         """One page of runs as the spec's ``ListOfRuns``, sorted by startedAt."""
         now = time.time()
         with self._lock:
             if self._order is None:
                 self._order = sorted(self._runs.values(), key=attrgetter("started", "seq"))
             selected = [
-                record for record in (reversed(self._order) if desc else self._order)
+                record
+                for record in (reversed(self._order) if desc else self._order)
                 if (act is None or act in (record.act_id, record.actor_name))
                 and (task is None or task in (record.task_id, record.task_name))
                 and (statuses is None or self._settled(record, now).status in statuses)
             ]
-            items = [self._settled(record, now).to_short(now) for record in selected[offset:offset + limit]]
-        return {"total": len(selected), "offset": offset, "limit": limit, "desc": desc,
-                "count": len(items), "items": items}
+            items = [self._settled(record, now).to_short(now) for record in selected[offset : offset + limit]]
+        return {"total": len(selected), "offset": offset, "limit": limit, "desc": desc, "count": len(items), "items": items}
 
     def _get(self, run_id: str, now: float) -> RunRecord:
         record = self._runs.get(run_id)

@@ -21,14 +21,17 @@ def test_get_run_with_wrong_token_is_401(emu):
     assert response.json() == INVALID
 
 
-@pytest.mark.parametrize("method,path", [
-    ("POST", "/v2/actor-runs/{id}/reboot"),
-    ("POST", "/v2/actor-runs/{id}/abort"),
-    ("POST", "/v2/actor-runs/{id}/resurrect"),
-    ("GET", "/v2/actor-runs"),
-    ("GET", "/v2/actors/DemoActor00000001/runs"),
-    ("GET", "/v2/actor-tasks/sometask/runs"),
-])
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("POST", "/v2/actor-runs/{id}/reboot"),
+        ("POST", "/v2/actor-runs/{id}/abort"),
+        ("POST", "/v2/actor-runs/{id}/resurrect"),
+        ("GET", "/v2/actor-runs"),
+        ("GET", "/v2/actors/DemoActor00000001/runs"),
+        ("GET", "/v2/actor-tasks/sometask/runs"),
+    ],
+)
 def test_token_required(emu, method, path):
     run = emu.create()
     path = path.format(id=run["id"])
@@ -52,8 +55,7 @@ def test_token_in_query_is_accepted_and_logged(emu):
 
 
 def test_header_wins_over_query(emu):
-    response = emu.api("GET", "/v2/actor-runs", auth=False, params={"token": emu.token},
-                       headers={"Authorization": "Bearer wrong"})
+    response = emu.api("GET", "/v2/actor-runs", auth=False, params={"token": emu.token}, headers={"Authorization": "Bearer wrong"})
     assert response.status_code == 401
 
 

@@ -14,8 +14,7 @@ import pytest
 import requests
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-DEMO_IDS = {"DemoRunRunning001": "RUNNING", "DemoRunSucceeded1": "SUCCEEDED", "DemoRunFailed0001": "FAILED",
-            "DemoRunReady00001": "READY"}
+DEMO_IDS = {"DemoRunRunning001": "RUNNING", "DemoRunSucceeded1": "SUCCEEDED", "DemoRunFailed0001": "FAILED", "DemoRunReady00001": "READY"}
 
 
 def _start(tmp_path, how, *extra):
@@ -43,9 +42,9 @@ def _stop(process, signum):
     return out
 
 
-@pytest.mark.parametrize("how,signum", [(["-m", "tests.emulator"], signal.SIGTERM),
-                                        (["tests/emulator"], signal.SIGINT)],
-                         ids=["module-sigterm", "directory-sigint"])
+@pytest.mark.parametrize(
+    "how,signum", [(["-m", "tests.emulator"], signal.SIGTERM), (["tests/emulator"], signal.SIGINT)], ids=["module-sigterm", "directory-sigint"]
+)
 def test_cli_serves_seeds_and_exits_cleanly(tmp_path, how, signum):
     process, port_file, base_url = _start(tmp_path, how, "--seed", "demo", "--token", "cli-token", "--quiet")
     for run_id, status in DEMO_IDS.items():

@@ -52,8 +52,10 @@ def test_status_5xx_default_body(emu, run, status):
 
 
 def test_status_with_custom_body_or_raw(emu, run):
-    emu.faults({"kind": "status", "status": 503, "body": {"oops": True}},
-               {"kind": "status", "status": 502, "raw": "<html>Bad gateway</html>", "content_type": "text/html"})
+    emu.faults(
+        {"kind": "status", "status": 503, "body": {"oops": True}},
+        {"kind": "status", "status": 502, "raw": "<html>Bad gateway</html>", "content_type": "text/html"},
+    )
     assert _reboot(emu, run).json() == {"oops": True}
     response = _reboot(emu, run)
     assert response.status_code == 502 and response.text == "<html>Bad gateway</html>"
@@ -106,8 +108,9 @@ def test_rule_latency_ms_delays_the_answer(emu, run):
 
 
 def test_raw_body_without_and_with_perform(emu, run):
-    emu.faults({"kind": "raw", "raw": '{"data": {"id": '},
-               {"kind": "raw", "raw": "<html>ok</html>", "content_type": "text/html", "perform": True, "status": 200})
+    emu.faults(
+        {"kind": "raw", "raw": '{"data": {"id": '}, {"kind": "raw", "raw": "<html>ok</html>", "content_type": "text/html", "perform": True, "status": 200}
+    )
     response = _reboot(emu, run)
     assert response.status_code == 200 and response.text == '{"data": {"id": '
     assert response.headers["Content-Type"] == "application/json; charset=utf-8"
@@ -125,9 +128,10 @@ def test_raw_empty_body(emu, run):
 
 
 def test_mutate_sets_and_deletes(emu, run):
-    emu.faults({"kind": "mutate", "set": {"data.stats.rebootCount": "x", "data.extra.deep": 1},
-                "delete": ["data.status", "data.nothing.here"]},
-               {"kind": "mutate", "set": {"data": None}})
+    emu.faults(
+        {"kind": "mutate", "set": {"data.stats.rebootCount": "x", "data.extra.deep": 1}, "delete": ["data.status", "data.nothing.here"]},
+        {"kind": "mutate", "set": {"data": None}},
+    )
     data = _reboot(emu, run).json()["data"]
     assert data["stats"]["rebootCount"] == "x" and data["extra"] == {"deep": 1}
     assert "status" not in data
@@ -187,8 +191,7 @@ def test_matching_by_method_path_and_times(emu, run):
 
 
 def test_unlimited_times_and_zero_probability(emu, run):
-    emu.faults({"kind": "status", "status": 500, "times": None, "method": "GET"},
-               {"kind": "status", "status": 503, "probability": 0, "method": "POST"})
+    emu.faults({"kind": "status", "status": 500, "times": None, "method": "GET"}, {"kind": "status", "status": 503, "probability": 0, "method": "POST"})
     assert [emu.api("GET", f"/v2/actor-runs/{run['id']}").status_code for dummy in range(5)] == [500] * 5
     assert _reboot(emu, run).status_code == 200
     rules = emu.control("GET", "faults")
@@ -208,9 +211,18 @@ def test_control_endpoints_are_never_faulted(emu, run):
     assert emu.run(run["id"])["id"] == run["id"]
 
 
-@pytest.mark.parametrize("rule", [{"kind": "nope"}, {"kind": "status", "status": "500"}, {"kind": "redirect"},
-                                  {"kind": "drop", "path": "("}, {"kind": "drop", "times": -1},
-                                  {"kind": "drop", "probability": 2}, {"kind": "latency", "typo": 1}])
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"kind": "nope"},
+        {"kind": "status", "status": "500"},
+        {"kind": "redirect"},
+        {"kind": "drop", "path": "("},
+        {"kind": "drop", "times": -1},
+        {"kind": "drop", "probability": 2},
+        {"kind": "latency", "typo": 1},
+    ],
+)
 def test_invalid_rules_are_rejected(emu, rule):
     response = emu.http.post(f"{emu.base_url}/_emulator/faults", json={"rules": [rule]})
     assert response.status_code == 400

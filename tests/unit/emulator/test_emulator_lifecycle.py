@@ -53,10 +53,12 @@ def test_reboot_of_a_run_not_running_is_400(emu, status):
     run = emu.create(status=status)
     response = emu.api("POST", f"/v2/actor-runs/{run['id']}/reboot")
     assert response.status_code == 400
-    assert response.json() == {"error": {
-        "type": "run-not-running",
-        "message": f"Only running Actor runs can be rebooted (run ID: {run['id']}, status: {status}).",
-    }}
+    assert response.json() == {
+        "error": {
+            "type": "run-not-running",
+            "message": f"Only running Actor runs can be rebooted (run ID: {run['id']}, status: {status}).",
+        }
+    }
     assert emu.run(run["id"])["stats"]["rebootCount"] == 0
 
 
@@ -135,8 +137,15 @@ def test_patch_run(emu):
 
 
 def test_control_rejects_bad_specs(emu):
-    for body in ({"status": "NOPE"}, {"rebootCount": -1}, {"bogus": 1}, {"id": "has/slash"}, {"memoryMbytes": 64},
-                 {"startedAt": "yesterday"}, {"after_reboot": {"ready_secs": "x"}}):
+    for body in (
+        {"status": "NOPE"},
+        {"rebootCount": -1},
+        {"bogus": 1},
+        {"id": "has/slash"},
+        {"memoryMbytes": 64},
+        {"startedAt": "yesterday"},
+        {"after_reboot": {"ready_secs": "x"}},
+    ):
         response = emu.http.post(f"{emu.base_url}/_emulator/runs", json=body)
         assert response.status_code == 400, body
         assert response.json()["error"]["type"] == "invalid-input"

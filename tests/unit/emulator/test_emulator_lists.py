@@ -19,10 +19,8 @@ def fixture_runs(emu):
     """Five runs started a minute apart, oldest first (run1..run5)."""
     specs = [
         {"id": "run1", "status": "SUCCEEDED", "startedAt": "2024-01-01T10:00:00.000Z"},
-        {"id": "run2", "status": "RUNNING", "startedAt": "2024-01-01T10:01:00.000Z", "actId": "OtherActor0000001",
-         "actorName": "someone~other-actor"},
-        {"id": "run3", "status": "FAILED", "startedAt": "2024-01-01T10:02:00.000Z", "actorTaskId": "Task0000000000001",
-         "taskName": "someone~my-task"},
+        {"id": "run2", "status": "RUNNING", "startedAt": "2024-01-01T10:01:00.000Z", "actId": "OtherActor0000001", "actorName": "someone~other-actor"},
+        {"id": "run3", "status": "FAILED", "startedAt": "2024-01-01T10:02:00.000Z", "actorTaskId": "Task0000000000001", "taskName": "someone~my-task"},
         {"id": "run4", "status": "RUNNING", "startedAt": "2024-01-01T10:03:00.000Z"},
         {"id": "run5", "status": "READY", "startedAt": "2024-01-01T10:04:00.000Z", "actorTaskId": "Task0000000000001"},
     ]
@@ -33,8 +31,7 @@ def fixture_runs(emu):
 def test_list_all_oldest_first(emu):
     response = emu.api("GET", "/v2/actor-runs")
     data = response.json()["data"]
-    assert {key: data[key] for key in ("total", "offset", "limit", "desc", "count")} == {
-        "total": 5, "offset": 0, "limit": 1000, "desc": False, "count": 5}
+    assert {key: data[key] for key in ("total", "offset", "limit", "desc", "count")} == {"total": 5, "offset": 0, "limit": 1000, "desc": False, "count": 5}
     assert _ids(response) == ["run1", "run2", "run3", "run4", "run5"]
     assert data["items"][0]["startedAt"] == "2024-01-01T10:00:00.000Z"
 
@@ -59,8 +56,7 @@ def test_status_filter(emu):
 
 
 @pytest.mark.usefixtures("runs")
-@pytest.mark.parametrize("params", [{"limit": "abc"}, {"limit": 0}, {"limit": -1}, {"offset": "x"},
-                                    {"desc": "maybe"}, {"status": "RUNNING,NOPE"}])
+@pytest.mark.parametrize("params", [{"limit": "abc"}, {"limit": 0}, {"limit": -1}, {"offset": "x"}, {"desc": "maybe"}, {"status": "RUNNING,NOPE"}])
 def test_invalid_query_is_400(emu, params):
     response = emu.api("GET", "/v2/actor-runs", params=params)
     assert response.status_code == 400

@@ -36,8 +36,8 @@ hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is a test-only
 hypothesis_jsonschema = pytest.importorskip("hypothesis_jsonschema", reason="a test-only dependency of `make proof`")
 
 import requests  # noqa: E402  pylint: disable=wrong-import-position
-from requests.structures import CaseInsensitiveDict  # noqa: E402  pylint: disable=wrong-import-position
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402  pylint: disable=wrong-import-position
+from requests.structures import CaseInsensitiveDict  # noqa: E402  pylint: disable=wrong-import-position
 
 from ansible_collections.apify.platform.plugins.module_utils import _schemas  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.apify.platform.plugins.module_utils._client import ApifyClient  # noqa: E402  pylint: disable=wrong-import-position
@@ -59,21 +59,42 @@ RUN_PATH = "/v2/actor-runs/" + RUN_ID
 REBOOT_PATH = RUN_PATH + "/reboot"
 LIST_PATH = "/v2/actors/FuzzActor00000001/runs"
 MAX_REQUESTS = 40  # then the fake network is down: every request fails, so every loop ends
-FUZZ = settings(max_examples=100, derandomize=True, database=None, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+FUZZ = settings(
+    max_examples=100,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
 
 
 def base_run(status="RUNNING", reboot_count=0):
     """A run as the API writes it (the fields of the published example that matter)."""
     return {
-        "id": RUN_ID, "actId": "FuzzActor00000001", "userId": "FuzzUser000000001", "actorTaskId": None,
-        "startedAt": "2026-01-01T10:00:00.000Z", "finishedAt": None, "status": status,
-        "statusMessage": "Actor is running", "isStatusMessageTerminal": False, "meta": {"origin": "API"},
-        "stats": {"rebootCount": reboot_count, "restartCount": 0, "resurrectCount": 0, "memMaxBytes": 404713472,
-                  "memCurrentBytes": 0, "runTimeSecs": 248.472, "computeUnits": 0.13804},
+        "id": RUN_ID,
+        "actId": "FuzzActor00000001",
+        "userId": "FuzzUser000000001",
+        "actorTaskId": None,
+        "startedAt": "2026-01-01T10:00:00.000Z",
+        "finishedAt": None,
+        "status": status,
+        "statusMessage": "Actor is running",
+        "isStatusMessageTerminal": False,
+        "meta": {"origin": "API"},
+        "stats": {
+            "rebootCount": reboot_count,
+            "restartCount": 0,
+            "resurrectCount": 0,
+            "memMaxBytes": 404713472,
+            "memCurrentBytes": 0,
+            "runTimeSecs": 248.472,
+            "computeUnits": 0.13804,
+        },
         "options": {"build": "latest", "timeoutSecs": 300, "memoryMbytes": 1024, "diskMbytes": 2048},
-        "buildId": "7sT5jcggjjA9fNcxF", "generalAccess": "RESTRICTED",
-        "defaultKeyValueStoreId": "eJNzqsbPiopwJcgGQ", "defaultDatasetId": "wmKPijuyDnPZAPRMk",
+        "buildId": "7sT5jcggjjA9fNcxF",
+        "generalAccess": "RESTRICTED",
+        "defaultKeyValueStoreId": "eJNzqsbPiopwJcgGQ",
+        "defaultDatasetId": "wmKPijuyDnPZAPRMk",
         "defaultRequestQueueId": "FL35cSF7jrxr3BY39",
     }
 
@@ -82,17 +103,37 @@ def base_run(status="RUNNING", reboot_count=0):
 
 ODD_TEXT = st.one_of(
     st.text(max_size=30),
-    st.sampled_from(["", " ", "\u00e9\u00e8\u4e2d\u6587\U0001F600", "\x00\x1f", TOKEN, "Bearer " + TOKEN, "null", "NaN"]),
+    st.sampled_from(["", " ", "\u00e9\u00e8\u4e2d\u6587\U0001f600", "\x00\x1f", TOKEN, "Bearer " + TOKEN, "null", "NaN"]),
     st.integers(min_value=1000, max_value=200000).map(lambda n: "x" * n),
 )
 WRONG_VALUES = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(2 ** 70), max_value=2 ** 70),
-    st.floats(allow_nan=True, allow_infinity=True), ODD_TEXT,
-    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    ODD_TEXT,
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
 )
-RUN_FIELDS = ["id", "actId", "status", "startedAt", "finishedAt", "buildId", "actorTaskId", "statusMessage",
-              "stats", "options", "stats.rebootCount", "stats.runTimeSecs", "stats.memMaxBytes", "options.build",
-              "options.timeoutSecs", "options.memoryMbytes", "meta"]
+RUN_FIELDS = [
+    "id",
+    "actId",
+    "status",
+    "startedAt",
+    "finishedAt",
+    "buildId",
+    "actorTaskId",
+    "statusMessage",
+    "stats",
+    "options",
+    "stats.rebootCount",
+    "stats.runTimeSecs",
+    "stats.memMaxBytes",
+    "options.build",
+    "options.timeoutSecs",
+    "options.memoryMbytes",
+    "meta",
+]
 
 
 def set_path(document, dotted, value, delete=False):
@@ -111,8 +152,7 @@ def set_path(document, dotted, value, delete=False):
 
 @st.composite
 def mutated_run(draw):
-    run = base_run(draw(st.sampled_from(["RUNNING", "RUNNING", "READY", "SUCCEEDED", "ABORTING", "weird"])),
-                   draw(st.integers(min_value=0, max_value=3)))
+    run = base_run(draw(st.sampled_from(["RUNNING", "RUNNING", "READY", "SUCCEEDED", "ABORTING", "weird"])), draw(st.integers(min_value=0, max_value=3)))
     for dummy in range(draw(st.integers(min_value=0, max_value=3))):
         field = draw(st.sampled_from(RUN_FIELDS))
         if draw(st.booleans()):
@@ -142,7 +182,7 @@ def json_bytes(value):
 @st.composite
 def truncated(draw, documents):
     whole = json_bytes(draw(documents))
-    return whole[:draw(st.integers(min_value=0, max_value=max(0, len(whole) - 1)))]
+    return whole[: draw(st.integers(min_value=0, max_value=max(0, len(whole) - 1)))]
 
 
 VALID_RUN = hypothesis_jsonschema.from_schema(_schemas.RUN_RESPONSE)
@@ -153,31 +193,56 @@ BODIES = st.one_of(
     mutated_run().map(lambda run: json_bytes({"data": run})),
     list_page().map(lambda page: json_bytes({"data": page})),
     VALID_LIST.map(json_bytes),
-    st.sampled_from([{}, {"data": None}, {"data": []}, {"data": "x"}, [], None, 17, "text", {"error": None},
-                     {"error": {"type": 1, "message": None}}, {"error": {"type": "x", "message": "Bearer " + TOKEN}},
-                     {"error": "boom"}, {"data": {"items": None}}]).map(json_bytes),
+    st.sampled_from(
+        [
+            {},
+            {"data": None},
+            {"data": []},
+            {"data": "x"},
+            [],
+            None,
+            17,
+            "text",
+            {"error": None},
+            {"error": {"type": 1, "message": None}},
+            {"error": {"type": "x", "message": "Bearer " + TOKEN}},
+            {"error": "boom"},
+            {"data": {"items": None}},
+        ]
+    ).map(json_bytes),
     st.dictionaries(st.text(max_size=8), WRONG_VALUES, max_size=4).map(lambda d: json_bytes({"data": d})),
     truncated(st.builds(lambda: {"data": base_run()})),
-    st.sampled_from([b"", b" ", b"<html><body>502 Bad Gateway</body></html>", b"\xff\xfe\x00garbage", b"NaN",
-                     b"[1, 2", b"{\"data\":", b"\x00", ("{\"data\": \"%s\"}" % ("\u00e9" * 5000)).encode("utf-8"),
-                     ("<h1>%s</h1>" % TOKEN).encode("ascii"), b"1" * 5000]),
+    st.sampled_from(
+        [
+            b"",
+            b" ",
+            b"<html><body>502 Bad Gateway</body></html>",
+            b"\xff\xfe\x00garbage",
+            b"NaN",
+            b"[1, 2",
+            b'{"data":',
+            b"\x00",
+            ('{"data": "%s"}' % ("\u00e9" * 5000)).encode("utf-8"),
+            ("<h1>%s</h1>" % TOKEN).encode("ascii"),
+            b"1" * 5000,
+        ]
+    ),
     st.binary(max_size=64),
 )
-STATUSES = st.sampled_from([200, 200, 200, 201, 204, 301, 302, 307, 400, 401, 403, 404, 405, 418, 429,
-                            500, 502, 503, 504])
-CONTENT_TYPES = st.sampled_from(["application/json", "application/json; charset=utf-8", "text/html",
-                                 "text/plain", "application/octet-stream", None])
-RETRY_AFTER = st.one_of(st.none(), st.sampled_from(["0", "1", "2.5", "-1", "1e400", "nan", "soon",
-                                                    "Wed, 21 Oct 2015 07:28:00 GMT", "31", "100000"]))
-TRANSPORT_ERRORS = st.sampled_from([
-    requests.exceptions.ConnectionError("Connection refused"),
-    requests.exceptions.ReadTimeout("Read timed out. (read timeout=30)"),
-    requests.exceptions.ConnectTimeout("Connect timed out"),
-    requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead"),
-    requests.exceptions.ContentDecodingError("Received response with content-encoding: gzip, but failed to decode it."),
-    requests.exceptions.SSLError("certificate verify failed"),
-    requests.exceptions.TooManyRedirects("Exceeded 30 redirects."),
-])
+STATUSES = st.sampled_from([200, 200, 200, 201, 204, 301, 302, 307, 400, 401, 403, 404, 405, 418, 429, 500, 502, 503, 504])
+CONTENT_TYPES = st.sampled_from(["application/json", "application/json; charset=utf-8", "text/html", "text/plain", "application/octet-stream", None])
+RETRY_AFTER = st.one_of(st.none(), st.sampled_from(["0", "1", "2.5", "-1", "1e400", "nan", "soon", "Wed, 21 Oct 2015 07:28:00 GMT", "31", "100000"]))
+TRANSPORT_ERRORS = st.sampled_from(
+    [
+        requests.exceptions.ConnectionError("Connection refused"),
+        requests.exceptions.ReadTimeout("Read timed out. (read timeout=30)"),
+        requests.exceptions.ConnectTimeout("Connect timed out"),
+        requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead"),
+        requests.exceptions.ContentDecodingError("Received response with content-encoding: gzip, but failed to decode it."),
+        requests.exceptions.SSLError("certificate verify failed"),
+        requests.exceptions.TooManyRedirects("Exceeded 30 redirects."),
+    ]
+)
 
 
 @st.composite
@@ -193,8 +258,7 @@ def plausible_answers(draw):
     """What the API mostly says: a good run, or a transient failure; so the reboot paths are reached."""
     kind = draw(st.integers(min_value=0, max_value=3))
     if kind < 2:
-        run = base_run(draw(st.sampled_from(["RUNNING", "RUNNING", "RUNNING", "READY", "SUCCEEDED"])),
-                       draw(st.integers(min_value=0, max_value=2)))
+        run = base_run(draw(st.sampled_from(["RUNNING", "RUNNING", "RUNNING", "READY", "SUCCEEDED"])), draw(st.integers(min_value=0, max_value=2)))
         return ("resp", 200, json_bytes({"data": run}), "application/json", None)
     if kind == 2:
         status = draw(st.sampled_from([400, 429, 500, 502, 503, 504]))
@@ -203,6 +267,7 @@ def plausible_answers(draw):
 
 
 # --- the fake network ----------------------------------------------------------------------
+
 
 class FakeClock:
     def __init__(self):
@@ -220,7 +285,7 @@ class FuzzSession(requests.Session):
     """Answers each request with what ``draw`` gives; records every exchange."""
 
     def __init__(self, draw_answer):
-        super(FuzzSession, self).__init__()
+        super().__init__()
         self.draw_answer = draw_answer
         self.exchanges = []
 
@@ -232,7 +297,7 @@ class FuzzSession(requests.Session):
             answer = ("exc", requests.exceptions.ConnectionError("the fake network is down"))
         else:
             answer = self.draw_answer()
-        self.exchanges.append((method, url[len(API_URL):], answer))
+        self.exchanges.append((method, url[len(API_URL) :], answer))
         if answer[0] == "exc":
             raise answer[1]
         dummy, status, body, content_type, retry_after = answer
@@ -255,8 +320,7 @@ def make_client(data, strategy=None, **kwargs):
     clock = FakeClock()
     strategy = answers() if strategy is None else strategy
     session = FuzzSession(lambda: data.draw(strategy))
-    client = ApifyClient(API_URL, token=TOKEN, timeout=1.0, retries=kwargs.pop("retries", 2),
-                         sleep=clock.sleep, rand=lambda: 0.5, session=session)
+    client = ApifyClient(API_URL, token=TOKEN, timeout=1.0, retries=kwargs.pop("retries", 2), sleep=clock.sleep, rand=lambda: 0.5, session=session)
     return client, session, clock
 
 
@@ -304,6 +368,7 @@ def outcome(test, exc=None, result=None):
 
 # --- the properties ------------------------------------------------------------------------
 
+
 @FUZZ
 @given(st.data())
 def test_get_run(data):
@@ -349,8 +414,7 @@ def test_list_runs(data, limit):
         outcome("list_runs", exc)
         return
     outcome("list_runs", result=items)
-    pages = [parse(answer)["data"] for method, dummy2, answer in session.exchanges
-             if answer[0] == "resp" and 200 <= answer[1] < 300]
+    pages = [parse(answer)["data"] for method, dummy2, answer in session.exchanges if answer[0] == "resp" and 200 <= answer[1] < 300]
     assert items == [item for page in pages for item in page["items"]]
     assert total == pages[-1]["total"]
     assert all(valid({"data": page}, _schemas.LIST_OF_RUNS_RESPONSE) for page in pages)
@@ -368,8 +432,7 @@ def test_reboot(data, max_reboot_count):
         posted = any(exchange[0] == "POST" for exchange in session.exchanges)
         # The failing request is named: the read's or the reboot's (after a 400 to the reboot, the
         # run is read again, and a failure of that read is what is reported).
-        check_error(exc, "POST" if posted and REBOOT_PATH in str(exc) else "GET",
-                    REBOOT_PATH if posted and REBOOT_PATH in str(exc) else RUN_PATH)
+        check_error(exc, "POST" if posted and REBOOT_PATH in str(exc) else "GET", REBOOT_PATH if posted and REBOOT_PATH in str(exc) else RUN_PATH)
         outcome("reboot", exc)
         result = None
     else:
@@ -393,11 +456,9 @@ def check_reboot_safety(exchanges, result):
                 runs_read.append((index, body["data"]))
                 if before is None:
                     before = body["data"]
-                elif _count(body["data"]) is not None and _count(before) is not None \
-                        and _count(body["data"]) > _count(before):
+                elif _count(body["data"]) is not None and _count(before) is not None and _count(body["data"]) > _count(before):
                     counter_moved = True
-                if (body["data"].get("status") == "RUNNING" and _count(before) is not None
-                        and _count(body["data"]) == _count(before)):
+                if body["data"].get("status") == "RUNNING" and _count(before) is not None and _count(body["data"]) == _count(before):
                     last_post_failed_safely = True
             continue
         assert method == "POST" and path == REBOOT_PATH
@@ -437,17 +498,25 @@ def test_the_fuzzing_reached_every_outcome():
 
 # --- known bug, pinned ---------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (plugins/module_utils/_reboot.py verify()): a reboot counter that went DOWN between the read "
-    "before the reboot and the read after a failed reboot (an inconsistent API) counts as NOT_REBOOTED, "
-    "so the reboot is sent again; _rebooter.py promises a resend only when the counter has not moved. "
-    "It should be UNKNOWN (uncertain). Found by test_reboot with more examples."))
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "BUG (plugins/module_utils/_reboot.py verify()): a reboot counter that went DOWN between the read "
+        "before the reboot and the read after a failed reboot (an inconsistent API) counts as NOT_REBOOTED, "
+        "so the reboot is sent again; _rebooter.py promises a resend only when the counter has not moved. "
+        "It should be UNKNOWN (uncertain). Found by test_reboot with more examples."
+    ),
+)
 def test_a_counter_that_went_down_is_not_a_reason_to_reboot_again():
-    script = iter([
-        ("resp", 200, json_bytes({"data": base_run("RUNNING", 1)}), "application/json", None),
-        ("resp", 500, json_bytes({"error": {"type": "internal-server-error", "message": "m"}}), "application/json", None),
-        ("resp", 200, json_bytes({"data": base_run("RUNNING", 0)}), "application/json", None),
-    ] + [("resp", 200, json_bytes({"data": base_run("RUNNING", 2)}), "application/json", None)] * 10)
+    script = iter(
+        [
+            ("resp", 200, json_bytes({"data": base_run("RUNNING", 1)}), "application/json", None),
+            ("resp", 500, json_bytes({"error": {"type": "internal-server-error", "message": "m"}}), "application/json", None),
+            ("resp", 200, json_bytes({"data": base_run("RUNNING", 0)}), "application/json", None),
+        ]
+        + [("resp", 200, json_bytes({"data": base_run("RUNNING", 2)}), "application/json", None)] * 10
+    )
     clock = FakeClock()
     session = FuzzSession(lambda: next(script))
     client = ApifyClient(API_URL, token=TOKEN, timeout=1.0, retries=2, sleep=clock.sleep, rand=lambda: 0.5, session=session)
@@ -458,10 +527,15 @@ def test_a_counter_that_went_down_is_not_a_reason_to_reboot_again():
     check_reboot_safety(session.exchanges, result)
 
 
-@pytest.mark.xfail(strict=True, raises=RecursionError, reason=(
-    "BUG (plugins/module_utils/_client.py): json.loads raises RecursionError, not ValueError, on deeply "
-    "nested JSON; _decode() and _error_from() catch only (ValueError, UnicodeDecodeError), so the module "
-    "fails with a traceback instead of an ApifyResponseError"))
+@pytest.mark.xfail(
+    strict=True,
+    raises=RecursionError,
+    reason=(
+        "BUG (plugins/module_utils/_client.py): json.loads raises RecursionError, not ValueError, on deeply "
+        "nested JSON; _decode() and _error_from() catch only (ValueError, UnicodeDecodeError), so the module "
+        "fails with a traceback instead of an ApifyResponseError"
+    ),
+)
 @pytest.mark.parametrize("status", [200, 500])
 def test_deeply_nested_json_is_a_clear_failure(status):
     answers_given = iter([("resp", status, b"[" * 100000, "application/json", None)] * 10)

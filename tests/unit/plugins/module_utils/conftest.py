@@ -20,7 +20,6 @@ import json
 import time
 
 import pytest
-
 from requests.structures import CaseInsensitiveDict
 
 from ansible.module_utils.six.moves.http_client import responses as HTTP_REASONS
@@ -127,8 +126,7 @@ class FakeSession:
         return self
 
     def request(self, method, url, params=None, timeout=None, allow_redirects=True, **kwargs):
-        call = Call(method, url, params, self.headers, timeout, allow_redirects, kwargs,
-                    self.clock.now() if self.clock else None)
+        call = Call(method, url, params, self.headers, timeout, allow_redirects, kwargs, self.clock.now() if self.clock else None)
         self.calls.append(call)
         queue = self.routes.get((method, call.path))
         if not queue:
@@ -147,8 +145,7 @@ class FakeSession:
         return outcome
 
     def of(self, method=None, path=None):
-        return [c for c in self.calls
-                if (method is None or c.method == method) and (path is None or c.path == path)]
+        return [c for c in self.calls if (method is None or c.method == method) and (path is None or c.path == path)]
 
     @property
     def methods(self):
@@ -156,8 +153,7 @@ class FakeSession:
 
     def pending(self):
         """Scripted outcomes never used (Repeat entries excluded)."""
-        return dict((k, [o for o in v if not isinstance(o, Repeat)])
-                    for k, v in self.routes.items() if [o for o in v if not isinstance(o, Repeat)])
+        return dict((k, [o for o in v if not isinstance(o, Repeat)]) for k, v in self.routes.items() if [o for o in v if not isinstance(o, Repeat)])
 
 
 def make_run(run_id=RUN_ID, status="RUNNING", reboot_count=0, **overrides):
@@ -201,8 +197,14 @@ def make_run(run_id=RUN_ID, status="RUNNING", reboot_count=0, **overrides):
 
 
 def make_short_run(index, status="SUCCEEDED"):
-    return {"id": "run%014d" % index, "actId": "HDSasDasz78YcAPEB", "status": status,
-            "startedAt": "2024-07-29T15:51:28.071Z", "finishedAt": None, "buildId": "b"}
+    return {
+        "id": "run%014d" % index,
+        "actId": "HDSasDasz78YcAPEB",
+        "status": status,
+        "startedAt": "2024-07-29T15:51:28.071Z",
+        "finishedAt": None,
+        "buildId": "b",
+    }
 
 
 class Fake:
@@ -244,8 +246,7 @@ class Fake:
 
     @staticmethod
     def page(items, total, offset=0, limit=1000):
-        return FakeResponse(200, {"data": {"total": total, "offset": offset, "limit": limit,
-                                           "count": len(items), "desc": False, "items": items}})
+        return FakeResponse(200, {"data": {"total": total, "offset": offset, "limit": limit, "count": len(items), "desc": False, "items": items}})
 
 
 @pytest.fixture
@@ -256,6 +257,8 @@ def fake():
 @pytest.fixture(autouse=True)
 def no_real_sleep(monkeypatch):
     """Any code path that falls back to ``time.sleep`` fails the test instead of sleeping."""
+
     def refuse(seconds):
         raise AssertionError("a unit test tried to really sleep %r s" % (seconds,))
+
     monkeypatch.setattr(time, "sleep", refuse)

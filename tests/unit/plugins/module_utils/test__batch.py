@@ -21,14 +21,17 @@ def test_max_concurrency():
     assert MAX_CONCURRENCY == 100
 
 
-@pytest.mark.parametrize("items, expected", [
-    ([], []),
-    (["a"], ["a"]),
-    (["a", "b", "a", "c", "b", "a"], ["a", "b", "c"]),
-    (["b", "a", "b"], ["b", "a"]),
-    (("x", "x", "x"), ["x"]),
-    (iter(["q", "p", "q"]), ["q", "p"]),
-])
+@pytest.mark.parametrize(
+    "items, expected",
+    [
+        ([], []),
+        (["a"], ["a"]),
+        (["a", "b", "a", "c", "b", "a"], ["a", "b", "c"]),
+        (["b", "a", "b"], ["b", "a"]),
+        (("x", "x", "x"), ["x"]),
+        (iter(["q", "p", "q"]), ["q", "p"]),
+    ],
+)
 def test_unique_keeps_first_occurrence_in_order(items, expected):
     assert unique(items) == expected
 

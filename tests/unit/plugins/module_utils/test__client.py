@@ -36,7 +36,7 @@ PATH = "/v2/actor-runs/3KH8gEpp4d8uQSe8T"
 
 def token_pieces(token, size=12):
     """Every ``size``-character piece of the token: none may reach a message."""
-    return [token[i:i + size] for i in range(0, len(token) - size + 1)]
+    return [token[i : i + size] for i in range(0, len(token) - size + 1)]
 
 
 def assert_no_token(fake, text):
@@ -46,66 +46,76 @@ def assert_no_token(fake, text):
 
 # -- pure helpers ------------------------------------------------------------------------
 
+
 def test_constants():
     assert BACKOFF_BASE == 0.5
     assert BACKOFF_CAP == 30.0
     assert REDACTED == "********"
 
 
-@pytest.mark.parametrize("attempt, rand, retry_after, expected", [
-    (0, 0.0, None, 0.5),
-    (1, 0.0, None, 1.0),
-    (2, 0.0, None, 2.0),
-    (3, 0.0, None, 4.0),
-    (0, 0.5, None, 0.75),
-    (2, 0.5, None, 3.0),
-    (0, 0.999, None, 0.9995),
-    (0, 0.0, 3.0, 3.0),        # Retry-After is a floor...
-    (3, 0.0, 1.0, 4.0),        # ...never a ceiling
-    (0, 0.0, 0.0, 0.5),
-    (0, 0.0, 120.0, 120.0),
-])
+@pytest.mark.parametrize(
+    "attempt, rand, retry_after, expected",
+    [
+        (0, 0.0, None, 0.5),
+        (1, 0.0, None, 1.0),
+        (2, 0.0, None, 2.0),
+        (3, 0.0, None, 4.0),
+        (0, 0.5, None, 0.75),
+        (2, 0.5, None, 3.0),
+        (0, 0.999, None, 0.9995),
+        (0, 0.0, 3.0, 3.0),  # Retry-After is a floor...
+        (3, 0.0, 1.0, 4.0),  # ...never a ceiling
+        (0, 0.0, 0.0, 0.5),
+        (0, 0.0, 120.0, 120.0),
+    ],
+)
 def test_retry_delay(attempt, rand, retry_after, expected):
     assert retry_delay(attempt, retry_after, rand=lambda: rand) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("attempt", [0, 1, 4])
 def test_retry_delay_default_jitter_is_up_to_twice(attempt):
-    low = BACKOFF_BASE * 2 ** attempt
+    low = BACKOFF_BASE * 2**attempt
     for dummy in range(200):
         assert low <= retry_delay(attempt) < 2 * low
 
 
-@pytest.mark.parametrize("value, expected", [
-    (None, None),
-    ("3", 3.0),
-    (" 2.5 ", 2.5),
-    ("0", 0.0),
-    ("120", 120.0),
-    ("-1", None),
-    ("nan", None),
-    ("inf", None),
-    ("-inf", None),
-    ("", None),
-    ("soon", None),
-    ("Wed, 21 Oct 2015 07:28:00 GMT", None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (None, None),
+        ("3", 3.0),
+        (" 2.5 ", 2.5),
+        ("0", 0.0),
+        ("120", 120.0),
+        ("-1", None),
+        ("nan", None),
+        ("inf", None),
+        ("-inf", None),
+        ("", None),
+        ("soon", None),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", None),
+    ],
+)
 def test_parse_retry_after(value, expected):
     assert parse_retry_after(value) == expected
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("3KH8gEpp4d8uQSe8T", "3KH8gEpp4d8uQSe8T"),
-    ("apify~web-scraper", "apify~web-scraper"),
-    ("a/b", "a%2Fb"),
-    ("a?b", "a%3Fb"),
-    ("a#b", "a%23b"),
-    ("a b", "a%20b"),
-    ("%2F", "%252F"),
-    ("\u00fc", "%C3%BC"),
-    ("a\nb", "a%0Ab"),
-    (12, "12"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("3KH8gEpp4d8uQSe8T", "3KH8gEpp4d8uQSe8T"),
+        ("apify~web-scraper", "apify~web-scraper"),
+        ("a/b", "a%2Fb"),
+        ("a?b", "a%3Fb"),
+        ("a#b", "a%23b"),
+        ("a b", "a%20b"),
+        ("%2F", "%252F"),
+        ("\u00fc", "%C3%BC"),
+        ("a\nb", "a%0Ab"),
+        (12, "12"),
+    ],
+)
 def test_path_segment(value, expected):
     assert path_segment(value) == expected
 
@@ -122,6 +132,7 @@ def test_version_matches_galaxy_yml():
 
 
 # -- session set-up --------------------------------------------------------------------------
+
 
 def test_session_headers_with_token(fake):
     client = fake.client(validate_certs=True)
@@ -177,6 +188,7 @@ def test_real_session_is_created_when_none_given():
 
 # -- one request -------------------------------------------------------------------------------
 
+
 def test_get_sends_one_exact_request(fake):
     client = fake.client(timeout=12.5)
     fake.session.script("GET", PATH, fake.ok({"id": "x"}))
@@ -230,12 +242,15 @@ def test_2xx_json_is_decoded(fake, status):
     assert client.get(PATH) == {"data": {"a": [1, "\u00fc"]}}
 
 
-@pytest.mark.parametrize("raw, content_type", [
-    ("<html><body>Hello</body></html>", "text/html"),
-    ("", "text/plain"),
-    ("{not json", "application/json"),
-    (b"\xff\xfe\x00garbage", "application/octet-stream"),
-])
+@pytest.mark.parametrize(
+    "raw, content_type",
+    [
+        ("<html><body>Hello</body></html>", "text/html"),
+        ("", "text/plain"),
+        ("{not json", "application/json"),
+        (b"\xff\xfe\x00garbage", "application/octet-stream"),
+    ],
+)
 def test_2xx_non_json_body_is_a_response_error(fake, raw, content_type):
     client = fake.client()
     fake.session.script("GET", PATH, fake.response(200, raw=raw, headers={"Content-Type": content_type}))
@@ -271,6 +286,7 @@ def test_non_json_snippet_is_short(fake):
 
 # -- retries ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
 def test_get_retried_on_429_and_5xx(fake, status):
     client = fake.client()
@@ -280,13 +296,16 @@ def test_get_retried_on_429_and_5xx(fake, status):
     assert fake.clock.sleeps == [0.5, 1.0]
 
 
-@pytest.mark.parametrize("exc, timeout", [
-    (requests.exceptions.ConnectionError("Connection refused"), False),
-    (requests.exceptions.ReadTimeout("Read timed out."), True),
-    (requests.exceptions.ConnectTimeout("connect timed out"), True),
-    (requests.exceptions.ChunkedEncodingError("Connection broken"), False),
-    (requests.exceptions.SSLError("certificate verify failed"), False),
-])
+@pytest.mark.parametrize(
+    "exc, timeout",
+    [
+        (requests.exceptions.ConnectionError("Connection refused"), False),
+        (requests.exceptions.ReadTimeout("Read timed out."), True),
+        (requests.exceptions.ConnectTimeout("connect timed out"), True),
+        (requests.exceptions.ChunkedEncodingError("Connection broken"), False),
+        (requests.exceptions.SSLError("certificate verify failed"), False),
+    ],
+)
 def test_get_retried_on_transport_errors(fake, exc, timeout):
     client = fake.client()
     fake.session.script("GET", PATH, exc, fake.ok({"ok": 1}))
@@ -295,10 +314,13 @@ def test_get_retried_on_transport_errors(fake, exc, timeout):
     assert fake.clock.sleeps == [0.5]
 
 
-@pytest.mark.parametrize("exc, timeout, word", [
-    (requests.exceptions.ConnectionError("Connection refused"), False, "failed"),
-    (requests.exceptions.ReadTimeout("Read timed out."), True, "timed out"),
-])
+@pytest.mark.parametrize(
+    "exc, timeout, word",
+    [
+        (requests.exceptions.ConnectionError("Connection refused"), False, "failed"),
+        (requests.exceptions.ReadTimeout("Read timed out."), True, "timed out"),
+    ],
+)
 def test_get_transport_error_after_retries(fake, exc, timeout, word):
     client = fake.client(retries=2)
     fake.session.script("GET", PATH, fake.Repeat(exc))
@@ -331,10 +353,13 @@ def test_post_not_retried_on_5xx(fake, status):
     assert fake.clock.sleeps == []
 
 
-@pytest.mark.parametrize("exc, timeout", [
-    (requests.exceptions.ReadTimeout("Read timed out. (read timeout=30)"), True),
-    (requests.exceptions.ConnectionError("Connection aborted."), False),
-])
+@pytest.mark.parametrize(
+    "exc, timeout",
+    [
+        (requests.exceptions.ReadTimeout("Read timed out. (read timeout=30)"), True),
+        (requests.exceptions.ConnectionError("Connection aborted."), False),
+    ],
+)
 def test_post_not_retried_on_transport_errors(fake, exc, timeout):
     client = fake.client()
     fake.session.script("POST", PATH, exc)
@@ -372,7 +397,7 @@ def test_retries_bounds_the_tries(fake, retries):
         client.get(PATH)
     assert info.value.status == 503
     assert len(fake.session.calls) == retries + 1
-    assert fake.clock.sleeps == [0.5 * 2 ** i for i in range(retries)]
+    assert fake.clock.sleeps == [0.5 * 2**i for i in range(retries)]
 
 
 def test_backoff_doubles_with_jitter(fake):
@@ -397,16 +422,19 @@ def test_delay_above_cap_ends_retries(fake):
     assert max(fake.clock.sleeps) <= BACKOFF_CAP
 
 
-@pytest.mark.parametrize("header, expected_sleeps", [
-    ("7", [7.0]),                           # a floor above our own backoff
-    ("0.1", [0.5]),                         # below it: our backoff wins
-    ("0", [0.5]),
-    ("30", [30.0]),                         # exactly the cap is still waited
-    ("Wed, 21 Oct 2015 07:28:00 GMT", [0.5]),
-    ("junk", [0.5]),
-    ("inf", [0.5]),                         # not a number of seconds: our own backoff
-    ("nan", [0.5]),
-])
+@pytest.mark.parametrize(
+    "header, expected_sleeps",
+    [
+        ("7", [7.0]),  # a floor above our own backoff
+        ("0.1", [0.5]),  # below it: our backoff wins
+        ("0", [0.5]),
+        ("30", [30.0]),  # exactly the cap is still waited
+        ("Wed, 21 Oct 2015 07:28:00 GMT", [0.5]),
+        ("junk", [0.5]),
+        ("inf", [0.5]),  # not a number of seconds: our own backoff
+        ("nan", [0.5]),
+    ],
+)
 def test_retry_after_is_a_floor(fake, header, expected_sleeps):
     client = fake.client()
     fake.session.script("GET", PATH, fake.error(429, headers={"Retry-After": header}), fake.ok({}))
@@ -435,6 +463,7 @@ def test_retry_after_on_503_is_honoured_too(fake):
 
 
 # -- redirects --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 @pytest.mark.parametrize("method", ["GET", "POST"])
@@ -471,13 +500,17 @@ def test_redirect_without_location(fake):
 
 # -- error bodies ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("status, error_type, hint", [
-    (400, "invalid-input", "rejected the request as invalid"),
-    (401, "token-not-valid", "The API token was not accepted"),
-    (403, "permission-denied", "has no permission for this resource"),
-    (404, "record-not-found", "It does not exist, or the token's account cannot see it"),
-    (405, "method-not-allowed", "check that api_url points at the Apify API root"),
-])
+
+@pytest.mark.parametrize(
+    "status, error_type, hint",
+    [
+        (400, "invalid-input", "rejected the request as invalid"),
+        (401, "token-not-valid", "The API token was not accepted"),
+        (403, "permission-denied", "has no permission for this resource"),
+        (404, "record-not-found", "It does not exist, or the token's account cannot see it"),
+        (405, "method-not-allowed", "check that api_url points at the Apify API root"),
+    ],
+)
 def test_error_body_is_parsed(fake, status, error_type, hint):
     client = fake.client()
     fake.session.script("POST", PATH + "/reboot", fake.error(status, error_type, "The message."))
@@ -486,8 +519,7 @@ def test_error_body_is_parsed(fake, status, error_type, hint):
     err = info.value
     assert (err.status, err.error_type, err.error_message) == (status, error_type, "The message.")
     assert (err.method, err.path) == ("POST", PATH + "/reboot")
-    assert str(err).startswith("Apify API answered HTTP %d (%s: The message.) to POST %s/reboot. "
-                               % (status, error_type, PATH))
+    assert str(err).startswith("Apify API answered HTTP %d (%s: The message.) to POST %s/reboot. " % (status, error_type, PATH))
     assert hint in str(err)
 
 
@@ -499,17 +531,20 @@ def test_error_path_shows_the_query(fake):
     assert info.value.path == "/v2/actor-runs?limit=5&status=RUNNING%2CREADY"
 
 
-@pytest.mark.parametrize("raw, reason, expected_type, expected_message, detail", [
-    ("<html>502 Bad Gateway</html>", "Bad Gateway", None, None, " (Bad Gateway)"),
-    ("", "", None, None, ""),
-    ('["error"]', "Bad Gateway", None, None, " (Bad Gateway)"),
-    ('{"error": "text only"}', "Bad Gateway", None, None, " (Bad Gateway)"),
-    ('{"message": "no envelope"}', "Bad Gateway", None, None, " (Bad Gateway)"),
-    ('{"error": {"type": "x"}}', "Bad Gateway", "x", None, " (x: no message)"),
-    ('{"error": {"message": "m"}}', "Bad Gateway", None, "m", " (unknown-error: m)"),
-    ('{"error": {"type": 5, "message": {"a": 1}}}', "Bad Gateway", "5", '{"a": 1}', ' (5: {"a": 1})'),
-    (b"\xff\xfe", "Bad Gateway", None, None, " (Bad Gateway)"),
-])
+@pytest.mark.parametrize(
+    "raw, reason, expected_type, expected_message, detail",
+    [
+        ("<html>502 Bad Gateway</html>", "Bad Gateway", None, None, " (Bad Gateway)"),
+        ("", "", None, None, ""),
+        ('["error"]', "Bad Gateway", None, None, " (Bad Gateway)"),
+        ('{"error": "text only"}', "Bad Gateway", None, None, " (Bad Gateway)"),
+        ('{"message": "no envelope"}', "Bad Gateway", None, None, " (Bad Gateway)"),
+        ('{"error": {"type": "x"}}', "Bad Gateway", "x", None, " (x: no message)"),
+        ('{"error": {"message": "m"}}', "Bad Gateway", None, "m", " (unknown-error: m)"),
+        ('{"error": {"type": 5, "message": {"a": 1}}}', "Bad Gateway", "5", '{"a": 1}', ' (5: {"a": 1})'),
+        (b"\xff\xfe", "Bad Gateway", None, None, " (Bad Gateway)"),
+    ],
+)
 def test_error_body_variants(fake, raw, reason, expected_type, expected_message, detail):
     client = fake.client(retries=0)
     fake.session.script("GET", PATH, fake.response(502, raw=raw, reason=reason))
@@ -531,6 +566,7 @@ def test_long_error_fields_are_bounded(fake):
 
 # -- the token never reaches a message --------------------------------------------------------
 
+
 def test_redact(fake):
     client = fake.client()
     assert client.redact("a %s b %s" % (fake.TOKEN, fake.TOKEN)) == "a ******** b ********"
@@ -541,8 +577,7 @@ def test_redact(fake):
 
 def test_echoed_token_in_error_body_is_redacted(fake):
     client = fake.client()
-    fake.session.script("GET", PATH, fake.error(
-        401, "token-not-valid " + fake.TOKEN, "Token %s is not valid." % fake.TOKEN))
+    fake.session.script("GET", PATH, fake.error(401, "token-not-valid " + fake.TOKEN, "Token %s is not valid." % fake.TOKEN))
     with pytest.raises(ApifyApiError) as info:
         client.get(PATH)
     err = info.value
@@ -564,8 +599,7 @@ def test_echoed_token_in_non_json_body_is_redacted(fake):
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_token_in_exception_text_is_redacted(fake, method):
     client = fake.client(retries=0)
-    fake.session.script(method, PATH, requests.exceptions.ConnectionError(
-        "HTTPSConnectionPool: Max retries exceeded with url: /x?token=%s" % fake.TOKEN))
+    fake.session.script(method, PATH, requests.exceptions.ConnectionError("HTTPSConnectionPool: Max retries exceeded with url: /x?token=%s" % fake.TOKEN))
     with pytest.raises(ApifyTransportError) as info:
         client.request(method, PATH, idempotent=(method == "GET"))
     assert "token=********" in str(info.value)

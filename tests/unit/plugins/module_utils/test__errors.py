@@ -45,12 +45,15 @@ def test_changed_is_per_instance():
     assert ApifyError.changed is False
 
 
-@pytest.mark.parametrize("cls, kind", [
-    (ApifyError, "error"),
-    (ApifyConfigError, "configuration"),
-    (ApifyRebootUncertainError, "uncertain"),
-    (ApifyRunStateError, "run_state"),
-])
+@pytest.mark.parametrize(
+    "cls, kind",
+    [
+        (ApifyError, "error"),
+        (ApifyConfigError, "configuration"),
+        (ApifyRebootUncertainError, "uncertain"),
+        (ApifyRunStateError, "run_state"),
+    ],
+)
 def test_message_only_errors_kind(cls, kind):
     err = cls("m")
     assert isinstance(err, ApifyError)
@@ -58,18 +61,21 @@ def test_message_only_errors_kind(cls, kind):
     assert err.to_dict() == {"kind": kind, "message": "m"}
 
 
-@pytest.mark.parametrize("status, hint", [
-    (400, "The API rejected the request as invalid."),
-    (401, "The API token was not accepted: check the token option or the APIFY_TOKEN environment variable."),
-    (403, "The token is valid but has no permission for this resource"),
-    (404, "It does not exist, or the token's account cannot see it: check the ID."),
-    (405, "check that api_url points at the Apify API root"),
-    (429, "rate limit was still exceeded after the retries allowed by the retries option"),
-    (500, "The Apify API had a server error; it was retried where that is safe. Try again later."),
-    (502, "The Apify API had a server error"),
-    (503, "The Apify API had a server error"),
-    (504, "The Apify API had a server error"),
-])
+@pytest.mark.parametrize(
+    "status, hint",
+    [
+        (400, "The API rejected the request as invalid."),
+        (401, "The API token was not accepted: check the token option or the APIFY_TOKEN environment variable."),
+        (403, "The token is valid but has no permission for this resource"),
+        (404, "It does not exist, or the token's account cannot see it: check the ID."),
+        (405, "check that api_url points at the Apify API root"),
+        (429, "rate limit was still exceeded after the retries allowed by the retries option"),
+        (500, "The Apify API had a server error; it was retried where that is safe. Try again later."),
+        (502, "The Apify API had a server error"),
+        (503, "The Apify API had a server error"),
+        (504, "The Apify API had a server error"),
+    ],
+)
 def test_api_error_hint_by_status(status, hint):
     err = ApifyApiError(status, "POST", PATH, error_type="t", error_message="m")
     assert str(err).startswith("Apify API answered HTTP %d (t: m) to POST %s. " % (status, PATH))
@@ -82,30 +88,35 @@ def test_api_error_without_hint_ends_after_path():
     assert str(err) == "Apify API answered HTTP 418 to GET /x."
 
 
-@pytest.mark.parametrize("error_type, error_message, reason, detail", [
-    ("record-not-found", "Actor run was not found", "Not Found", " (record-not-found: Actor run was not found)"),
-    ("record-not-found", None, None, " (record-not-found: no message)"),
-    (None, "Actor run was not found", None, " (unknown-error: Actor run was not found)"),
-    (None, None, "Not Found", " (Not Found)"),
-    (None, None, None, ""),
-    ("", "", "", ""),
-])
+@pytest.mark.parametrize(
+    "error_type, error_message, reason, detail",
+    [
+        ("record-not-found", "Actor run was not found", "Not Found", " (record-not-found: Actor run was not found)"),
+        ("record-not-found", None, None, " (record-not-found: no message)"),
+        (None, "Actor run was not found", None, " (unknown-error: Actor run was not found)"),
+        (None, None, "Not Found", " (Not Found)"),
+        (None, None, None, ""),
+        ("", "", "", ""),
+    ],
+)
 def test_api_error_detail(error_type, error_message, reason, detail):
-    err = ApifyApiError(404, "GET", "/v2/actor-runs/abc", error_type=error_type,
-                        error_message=error_message, reason=reason)
+    err = ApifyApiError(404, "GET", "/v2/actor-runs/abc", error_type=error_type, error_message=error_message, reason=reason)
     assert str(err).startswith("Apify API answered HTTP 404%s to GET /v2/actor-runs/abc." % detail)
 
 
 def test_api_error_attributes_and_dict():
-    err = ApifyApiError(404, "GET", "/v2/actor-runs/abc", error_type="record-not-found",
-                        error_message="Actor run was not found", reason="Not Found")
+    err = ApifyApiError(404, "GET", "/v2/actor-runs/abc", error_type="record-not-found", error_message="Actor run was not found", reason="Not Found")
     assert (err.status, err.method, err.path) == (404, "GET", "/v2/actor-runs/abc")
     assert (err.error_type, err.error_message) == ("record-not-found", "Actor run was not found")
     assert err.kind == "api"
     assert err.changed is False
     assert err.to_dict() == {
-        "kind": "api", "status": 404, "type": "record-not-found",
-        "message": "Actor run was not found", "method": "GET", "path": "/v2/actor-runs/abc",
+        "kind": "api",
+        "status": 404,
+        "type": "record-not-found",
+        "message": "Actor run was not found",
+        "method": "GET",
+        "path": "/v2/actor-runs/abc",
     }
 
 
@@ -115,8 +126,7 @@ def test_transport_error(timeout, word):
     assert str(err) == "POST %s %s: ReadTimeout: boom" % (PATH, word)
     assert err.timeout is timeout
     assert err.reason == "ReadTimeout: boom"
-    assert err.to_dict() == {"kind": "transport", "timeout": timeout, "message": str(err),
-                             "method": "POST", "path": PATH}
+    assert err.to_dict() == {"kind": "transport", "timeout": timeout, "message": str(err), "method": "POST", "path": PATH}
 
 
 def test_transport_error_defaults_to_not_timeout():
@@ -124,11 +134,9 @@ def test_transport_error_defaults_to_not_timeout():
 
 
 def test_response_error_with_json_path():
-    err = ApifyResponseError("GET", "/v2/x", "data.id: 5 is not of type 'string'", status=200,
-                             json_path="data.id")
+    err = ApifyResponseError("GET", "/v2/x", "data.id: 5 is not of type 'string'", status=200, json_path="data.id")
     assert str(err) == "Unexpected answer from the Apify API to GET /v2/x: data.id: 5 is not of type 'string'"
-    assert err.to_dict() == {"kind": "response", "status": 200, "message": str(err),
-                             "json_path": "data.id", "method": "GET", "path": "/v2/x"}
+    assert err.to_dict() == {"kind": "response", "status": 200, "message": str(err), "json_path": "data.id", "method": "GET", "path": "/v2/x"}
 
 
 def test_response_error_without_json_path_or_status():

@@ -26,16 +26,38 @@ SECRET = "apify_api_S3CRETt0ken0123456789"
 
 # -- run IDs --------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("value", ["3KH8gEpp4d8uQSe8T", "a", "Z9", "A" * 64, "0123456789"])
 def test_check_run_id_accepts_letters_and_digits(value):
     assert check_run_id(value) == value
 
 
 BAD_RUN_IDS = [
-    "", "a/b", "..", ".", "a?b", "a#b", "%2F", "a b", " 3KH8gEpp4d8uQSe8T", "ü", "3KH8gEpp4d8uQSe8Tü",
-    "x" * 1000, "A" * 65, "a-b", "a_b", "a.b", "a~b", "a\tb", "\nabc", "abc\r\n", "abc\x00",
+    "",
+    "a/b",
+    "..",
+    ".",
+    "a?b",
+    "a#b",
+    "%2F",
+    "a b",
+    " 3KH8gEpp4d8uQSe8T",
+    "ü",
+    "3KH8gEpp4d8uQSe8Tü",
+    "x" * 1000,
+    "A" * 65,
+    "a-b",
+    "a_b",
+    "a.b",
+    "a~b",
+    "a\tb",
+    "\nabc",
+    "abc\r\n",
+    "abc\x00",
     "\uff21",  # FULLWIDTH LATIN CAPITAL LETTER A: a Unicode letter, not an ASCII one
-    None, 123, ["abc"],
+    None,
+    123,
+    ["abc"],
 ]
 
 
@@ -68,18 +90,47 @@ def test_check_run_id_message_names_the_option_and_shortens():
 
 # -- resource IDs ----------------------------------------------------------------
 
-@pytest.mark.parametrize("value", [
-    "HDSasDasz78YcAPEB", "apify~web-scraper", "john.doe~my_actor.v2", "a~b", "A" * 64,
-    "u" * 64 + "~" + "n" * 128,
-])
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "HDSasDasz78YcAPEB",
+        "apify~web-scraper",
+        "john.doe~my_actor.v2",
+        "a~b",
+        "A" * 64,
+        "u" * 64 + "~" + "n" * 128,
+    ],
+)
 def test_check_resource_id_accepts_ids_and_username_name(value):
     assert check_resource_id(value, "actor_id") == value
 
 
-@pytest.mark.parametrize("value", [
-    "", "a/b", "..", "~name", "user~", "a~b~c", "user~na/me", "user~na me", "a b", "ü", "user~ü",
-    "x" * 65, "u" * 65 + "~n", "u~" + "n" * 129, "user~name?x=1", "%2F", "user%7Ename", None, 5,
-], ids=lambda v: repr(v)[:20])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "a/b",
+        "..",
+        "~name",
+        "user~",
+        "a~b~c",
+        "user~na/me",
+        "user~na me",
+        "a b",
+        "ü",
+        "user~ü",
+        "x" * 65,
+        "u" * 65 + "~n",
+        "u~" + "n" * 129,
+        "user~name?x=1",
+        "%2F",
+        "user%7Ename",
+        None,
+        5,
+    ],
+    ids=lambda v: repr(v)[:20],
+)
 def test_check_resource_id_refuses(value):
     with pytest.raises(ApifyConfigError) as info:
         check_resource_id(value, "task_id")
@@ -96,14 +147,18 @@ def test_check_resource_id_refuses_a_trailing_newline():
 
 # -- tokens ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, clean", [
-    (SECRET, SECRET),
-    ("  %s  " % SECRET, SECRET),
-    ("%s\n" % SECRET, SECRET),          # a file read with its final newline
-    ("\t%s\r\n" % SECRET, SECRET),
-    ("x", "x"),
-    ("!#$%&'()*+,-./:;<=>?@[]^_`{|}~", "!#$%&'()*+,-./:;<=>?@[]^_`{|}~"),
-])
+
+@pytest.mark.parametrize(
+    "raw, clean",
+    [
+        (SECRET, SECRET),
+        ("  %s  " % SECRET, SECRET),
+        ("%s\n" % SECRET, SECRET),  # a file read with its final newline
+        ("\t%s\r\n" % SECRET, SECRET),
+        ("x", "x"),
+        ("!#$%&'()*+,-./:;<=>?@[]^_`{|}~", "!#$%&'()*+,-./:;<=>?@[]^_`{|}~"),
+    ],
+)
 def test_clean_token_strips_surrounding_whitespace(raw, clean):
     assert clean_token(raw, required=True) == clean
     assert clean_token(raw, required=False) == clean
@@ -116,26 +171,30 @@ def test_clean_token_absent():
     assert str(info.value).startswith("No Apify API token was given. Set the token option, the APIFY_TOKEN")
 
 
-@pytest.mark.parametrize("raw, fragment", [
-    ("", "empty or only whitespace"),
-    ("   ", "empty or only whitespace"),
-    ("\n", "empty or only whitespace"),
-    ("\t\r\n ", "empty or only whitespace"),
-    (SECRET + "\n" + SECRET, "whitespace or control characters"),
-    (SECRET + "\nsecond-line", "whitespace or control characters"),
-    (SECRET[:10] + " " + SECRET[10:], "whitespace or control characters"),
-    (SECRET[:10] + "\t" + SECRET[10:], "whitespace or control characters"),
-    (SECRET[:10] + "\x00" + SECRET[10:], "whitespace or control characters"),
-    (SECRET[:10] + "\x1b" + SECRET[10:], "whitespace or control characters"),
-    (SECRET[:10] + "\x7f" + SECRET[10:], "whitespace or control characters"),
-    (SECRET[:10] + "\u2028" + SECRET[10:], "whitespace or control characters"),
-    (SECRET[:10] + "\u00a0" + SECRET[10:], "whitespace or control characters"),
-    (SECRET[:10] + "\u00fc" + SECRET[10:], "non-ASCII"),
-    (SECRET[:10] + "\u20ac" + SECRET[10:], "non-ASCII"),
-    (SECRET[:10] + "\u0430" + SECRET[10:], "non-ASCII"),    # Cyrillic a
-    (SECRET[:10] + "\u200b" + SECRET[10:], "non-ASCII"),    # zero-width space
-    (SECRET[:10] + "\x80" + SECRET[10:], "non-ASCII"),
-], ids=lambda v: repr(v)[:24])
+@pytest.mark.parametrize(
+    "raw, fragment",
+    [
+        ("", "empty or only whitespace"),
+        ("   ", "empty or only whitespace"),
+        ("\n", "empty or only whitespace"),
+        ("\t\r\n ", "empty or only whitespace"),
+        (SECRET + "\n" + SECRET, "whitespace or control characters"),
+        (SECRET + "\nsecond-line", "whitespace or control characters"),
+        (SECRET[:10] + " " + SECRET[10:], "whitespace or control characters"),
+        (SECRET[:10] + "\t" + SECRET[10:], "whitespace or control characters"),
+        (SECRET[:10] + "\x00" + SECRET[10:], "whitespace or control characters"),
+        (SECRET[:10] + "\x1b" + SECRET[10:], "whitespace or control characters"),
+        (SECRET[:10] + "\x7f" + SECRET[10:], "whitespace or control characters"),
+        (SECRET[:10] + "\u2028" + SECRET[10:], "whitespace or control characters"),
+        (SECRET[:10] + "\u00a0" + SECRET[10:], "whitespace or control characters"),
+        (SECRET[:10] + "\u00fc" + SECRET[10:], "non-ASCII"),
+        (SECRET[:10] + "\u20ac" + SECRET[10:], "non-ASCII"),
+        (SECRET[:10] + "\u0430" + SECRET[10:], "non-ASCII"),  # Cyrillic a
+        (SECRET[:10] + "\u200b" + SECRET[10:], "non-ASCII"),  # zero-width space
+        (SECRET[:10] + "\x80" + SECRET[10:], "non-ASCII"),
+    ],
+    ids=lambda v: repr(v)[:24],
+)
 @pytest.mark.parametrize("required", [True, False])
 def test_clean_token_refuses_without_repeating_it(raw, fragment, required):
     with pytest.raises(ApifyConfigError) as info:
@@ -149,59 +208,67 @@ def test_clean_token_refuses_without_repeating_it(raw, fragment, required):
 
 # -- api_url ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url, expected", [
-    ("https://api.apify.com", "https://api.apify.com"),
-    ("https://api.apify.com/", "https://api.apify.com"),
-    ("  https://api.apify.com/  ", "https://api.apify.com"),
-    ("https://api.apify.com\n", "https://api.apify.com"),
-    ("HTTPS://API.Apify.COM", "https://api.apify.com"),
-    ("https://api.apify.com:8443/", "https://api.apify.com:8443"),
-    ("https://10.1.2.3", "https://10.1.2.3"),
-    ("https://[2001:db8::1]:8443", "https://[2001:db8::1]:8443"),
-    ("http://127.0.0.1", "http://127.0.0.1"),
-    ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
-    ("http://127.1.2.3:8080", "http://127.1.2.3:8080"),
-    ("http://localhost:3000", "http://localhost:3000"),
-    ("http://LocalHost:3000/", "http://localhost:3000"),
-    ("http://[::1]:8080", "http://[::1]:8080"),
-    ("http://[::1]", "http://[::1]"),
-    ("HTTP://localhost", "http://localhost"),
-])
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("https://api.apify.com", "https://api.apify.com"),
+        ("https://api.apify.com/", "https://api.apify.com"),
+        ("  https://api.apify.com/  ", "https://api.apify.com"),
+        ("https://api.apify.com\n", "https://api.apify.com"),
+        ("HTTPS://API.Apify.COM", "https://api.apify.com"),
+        ("https://api.apify.com:8443/", "https://api.apify.com:8443"),
+        ("https://10.1.2.3", "https://10.1.2.3"),
+        ("https://[2001:db8::1]:8443", "https://[2001:db8::1]:8443"),
+        ("http://127.0.0.1", "http://127.0.0.1"),
+        ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
+        ("http://127.1.2.3:8080", "http://127.1.2.3:8080"),
+        ("http://localhost:3000", "http://localhost:3000"),
+        ("http://LocalHost:3000/", "http://localhost:3000"),
+        ("http://[::1]:8080", "http://[::1]:8080"),
+        ("http://[::1]", "http://[::1]"),
+        ("HTTP://localhost", "http://localhost"),
+    ],
+)
 def test_normalize_api_url_accepts(url, expected):
     assert normalize_api_url(url) == expected
 
 
-@pytest.mark.parametrize("url, fragment", [
-    ("", "api_url is empty"),
-    ("   ", "api_url is empty"),
-    (None, "api_url is empty"),
-    ("api.apify.com", "has no scheme"),
-    ("api.apify.com/v2", "has no scheme"),
-    ("//api.apify.com", "has no scheme"),
-    ("ftp://api.apify.com", "must use https:// (got ftp://)"),
-    ("file:///etc/passwd", "must use https:// (got file://)"),
-    ("ws://localhost:8080", "must use https:// (got ws://)"),
-    ("https://", "has no host name"),
-    ("https:///v2", "has no host name"),
-    ("https://api.apify.com/v2", "without a path (got path '/v2')"),
-    ("https://api.apify.com/v2/", "without a path (got path '/v2/')"),
-    ("https://api.apify.com//", "without a path"),
-    ("https://api.apify.com/v2/actor-runs", "without a path"),
-    ("https://api.apify.com?token=" + SECRET, "query string or fragment"),
-    ("https://api.apify.com/?x=1", "query string or fragment"),
-    ("https://api.apify.com#top", "query string or fragment"),
-    ("https://user:" + SECRET + "@api.apify.com", "must not contain credentials"),
-    ("https://" + SECRET + "@api.apify.com", "must not contain credentials"),
-    ("http://api.apify.com", "uses plain http:// to api.apify.com"),
-    ("http://10.0.0.1:8080", "uses plain http:// to 10.0.0.1"),
-    ("http://192.168.1.10", "uses plain http://"),
-    ("http://localhost.example.com", "uses plain http://"),
-    ("http://127.0.0.1.nip.io", "uses plain http://"),
-    ("http://0.0.0.0:8080", "uses plain http://"),
-    ("https://api.apify.com:99999", "not a valid URL"),
-    ("https://api.apify.com:port", "not a valid URL"),
-    ("https://[::1", "not a valid URL"),
-], ids=lambda v: repr(v)[:30])
+@pytest.mark.parametrize(
+    "url, fragment",
+    [
+        ("", "api_url is empty"),
+        ("   ", "api_url is empty"),
+        (None, "api_url is empty"),
+        ("api.apify.com", "has no scheme"),
+        ("api.apify.com/v2", "has no scheme"),
+        ("//api.apify.com", "has no scheme"),
+        ("ftp://api.apify.com", "must use https:// (got ftp://)"),
+        ("file:///etc/passwd", "must use https:// (got file://)"),
+        ("ws://localhost:8080", "must use https:// (got ws://)"),
+        ("https://", "has no host name"),
+        ("https:///v2", "has no host name"),
+        ("https://api.apify.com/v2", "without a path (got path '/v2')"),
+        ("https://api.apify.com/v2/", "without a path (got path '/v2/')"),
+        ("https://api.apify.com//", "without a path"),
+        ("https://api.apify.com/v2/actor-runs", "without a path"),
+        ("https://api.apify.com?token=" + SECRET, "query string or fragment"),
+        ("https://api.apify.com/?x=1", "query string or fragment"),
+        ("https://api.apify.com#top", "query string or fragment"),
+        ("https://user:" + SECRET + "@api.apify.com", "must not contain credentials"),
+        ("https://" + SECRET + "@api.apify.com", "must not contain credentials"),
+        ("http://api.apify.com", "uses plain http:// to api.apify.com"),
+        ("http://10.0.0.1:8080", "uses plain http:// to 10.0.0.1"),
+        ("http://192.168.1.10", "uses plain http://"),
+        ("http://localhost.example.com", "uses plain http://"),
+        ("http://127.0.0.1.nip.io", "uses plain http://"),
+        ("http://0.0.0.0:8080", "uses plain http://"),
+        ("https://api.apify.com:99999", "not a valid URL"),
+        ("https://api.apify.com:port", "not a valid URL"),
+        ("https://[::1", "not a valid URL"),
+    ],
+    ids=lambda v: repr(v)[:30],
+)
 def test_normalize_api_url_refuses(url, fragment):
     with pytest.raises(ApifyConfigError) as info:
         normalize_api_url(url)
@@ -218,18 +285,30 @@ def test_normalize_api_url_no_scheme_message_drops_the_query():
     assert "S3CRET" not in str(info.value)
 
 
-@pytest.mark.parametrize("host, expected", [
-    ("localhost", True), ("LOCALHOST", True), ("127.0.0.1", True), ("127.255.0.1", True),
-    ("::1", True), ("10.0.0.1", False), ("0.0.0.0", False), ("::", False),
-    ("api.apify.com", False), ("localhost.example.com", False), ("", False),
-])
+@pytest.mark.parametrize(
+    "host, expected",
+    [
+        ("localhost", True),
+        ("LOCALHOST", True),
+        ("127.0.0.1", True),
+        ("127.255.0.1", True),
+        ("::1", True),
+        ("10.0.0.1", False),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("api.apify.com", False),
+        ("localhost.example.com", False),
+        ("", False),
+    ],
+)
 def test_is_loopback(host, expected):
     assert is_loopback(host) is expected
 
 
 # -- numbers and shown() ---------------------------------------------------------------
 
-@pytest.mark.parametrize("value", [1, 0.001, 30.0, 10 ** 6])
+
+@pytest.mark.parametrize("value", [1, 0.001, 30.0, 10**6])
 def test_check_positive_accepts(value):
     assert check_positive(value, "timeout") == value
 
@@ -262,6 +341,7 @@ def test_shown_short_and_long():
 
 
 # -- concurrency ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("value", [1, 2, 20, 100])
 def test_check_concurrency_accepts(value):

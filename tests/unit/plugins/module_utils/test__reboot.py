@@ -40,6 +40,7 @@ def test_constants():
 
 # -- decide -------------------------------------------------------------------
 
+
 def test_decide_running_is_rebooted():
     decision = decide(run("RUNNING"))
     assert decision.reboot is True
@@ -47,18 +48,21 @@ def test_decide_running_is_rebooted():
     assert decision.warning is None
 
 
-@pytest.mark.parametrize("status, why", [
-    ("READY", "its status is READY: it has not started yet (or is starting after a reboot)"),
-    ("SUCCEEDED", "it has already finished with status SUCCEEDED"),
-    ("FAILED", "it has already finished with status FAILED"),
-    ("TIMED-OUT", "it has already finished with status TIMED-OUT"),
-    ("ABORTED", "it has already finished with status ABORTED"),
-    ("ABORTING", "its status is ABORTING: it is on its way to finishing"),
-    ("TIMING-OUT", "its status is TIMING-OUT: it is on its way to finishing"),
-    ("MIGRATING", "its status is MIGRATING"),
-    ("running", "its status is running"),
-    (None, "its status is None"),
-])
+@pytest.mark.parametrize(
+    "status, why",
+    [
+        ("READY", "its status is READY: it has not started yet (or is starting after a reboot)"),
+        ("SUCCEEDED", "it has already finished with status SUCCEEDED"),
+        ("FAILED", "it has already finished with status FAILED"),
+        ("TIMED-OUT", "it has already finished with status TIMED-OUT"),
+        ("ABORTED", "it has already finished with status ABORTED"),
+        ("ABORTING", "its status is ABORTING: it is on its way to finishing"),
+        ("TIMING-OUT", "its status is TIMING-OUT: it is on its way to finishing"),
+        ("MIGRATING", "its status is MIGRATING"),
+        ("running", "its status is running"),
+        (None, "its status is None"),
+    ],
+)
 def test_decide_only_running_is_rebooted(status, why):
     decision = decide(run(status), max_reboot_count=10)
     assert decision.reboot is False
@@ -66,17 +70,20 @@ def test_decide_only_running_is_rebooted(status, why):
     assert decision.msg == ("Run %s was left alone: only RUNNING runs can be rebooted and %s." % (RUN_ID, why))
 
 
-@pytest.mark.parametrize("count, maximum, reboot", [
-    (0, None, True),
-    (99, None, True),
-    (0, 0, False),
-    (0, 1, True),
-    (2, 3, True),
-    (3, 3, False),
-    (4, 3, False),
-    (None, 0, False),   # a missing counter counts as 0
-    (None, 1, True),
-])
+@pytest.mark.parametrize(
+    "count, maximum, reboot",
+    [
+        (0, None, True),
+        (99, None, True),
+        (0, 0, False),
+        (0, 1, True),
+        (2, 3, True),
+        (3, 3, False),
+        (4, 3, False),
+        (None, 0, False),  # a missing counter counts as 0
+        (None, 1, True),
+    ],
+)
 def test_decide_max_reboot_count_guard(count, maximum, reboot):
     decision = decide(run("RUNNING", count), max_reboot_count=maximum)
     assert decision.reboot is reboot
@@ -87,7 +94,8 @@ def test_decide_max_reboot_count_guard(count, maximum, reboot):
         assert decision.warning == decision.msg
         assert decision.msg == (
             "Run %s was left alone: it has been rebooted %d time(s), which has reached "
-            "max_reboot_count=%d (a guard against reboot loops)." % (RUN_ID, shown, maximum))
+            "max_reboot_count=%d (a guard against reboot loops)." % (RUN_ID, shown, maximum)
+        )
 
 
 def test_decide_status_check_comes_before_the_guard():
@@ -104,53 +112,64 @@ def test_decision_repr():
 
 # -- reboot_count ---------------------------------------------------------------
 
-@pytest.mark.parametrize("value, expected", [
-    ({"stats": {"rebootCount": 0}}, 0),
-    ({"stats": {"rebootCount": 7}}, 7),
-    ({"stats": {}}, None),
-    ({"stats": None}, None),
-    ({}, None),
-    ({"stats": {"rebootCount": True}}, None),
-    ({"stats": {"rebootCount": "1"}}, None),
-    ({"stats": {"rebootCount": 1.5}}, None),
-    ({"stats": {"rebootCount": None}}, None),
-])
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ({"stats": {"rebootCount": 0}}, 0),
+        ({"stats": {"rebootCount": 7}}, 7),
+        ({"stats": {}}, None),
+        ({"stats": None}, None),
+        ({}, None),
+        ({"stats": {"rebootCount": True}}, None),
+        ({"stats": {"rebootCount": "1"}}, None),
+        ({"stats": {"rebootCount": 1.5}}, None),
+        ({"stats": {"rebootCount": None}}, None),
+    ],
+)
 def test_reboot_count(value, expected):
     assert reboot_count(value) == expected
     count = reboot_count(value)
     assert count is None or (isinstance(count, int) and not isinstance(count, bool))
 
 
-@pytest.mark.parametrize("status, text", [
-    ("SUCCEEDED", "it has already finished with status SUCCEEDED"),
-    ("READY", "its status is READY: it has not started yet (or is starting after a reboot)"),
-    ("ABORTING", "its status is ABORTING: it is on its way to finishing"),
-    ("RUNNING", "its status is RUNNING"),
-])
+@pytest.mark.parametrize(
+    "status, text",
+    [
+        ("SUCCEEDED", "it has already finished with status SUCCEEDED"),
+        ("READY", "its status is READY: it has not started yet (or is starting after a reboot)"),
+        ("ABORTING", "its status is ABORTING: it is on its way to finishing"),
+        ("RUNNING", "its status is RUNNING"),
+    ],
+)
 def test_describe_status(status, text):
     assert describe_status(status) == text
 
 
 # -- verify ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("before, after, outcome", [
-    ((0, "RUNNING"), (1, "RUNNING"), REBOOTED),
-    ((0, "RUNNING"), (1, "READY"), REBOOTED),
-    ((0, "RUNNING"), (2, "RUNNING"), REBOOTED),      # moved: someone rebooted, not twice by us
-    ((3, "RUNNING"), (4, "SUCCEEDED"), REBOOTED),    # rebooted, then finished
-    ((0, "RUNNING"), (0, "RUNNING"), NOT_REBOOTED),
-    ((2, "RUNNING"), (1, "RUNNING"), NOT_REBOOTED),  # a counter going down is not a reboot
-    ((0, "RUNNING"), (0, "SUCCEEDED"), ENDED),
-    ((0, "RUNNING"), (0, "FAILED"), ENDED),
-    ((0, "RUNNING"), (0, "TIMED-OUT"), ENDED),
-    ((0, "RUNNING"), (0, "ABORTED"), ENDED),
-    ((0, "RUNNING"), (0, "READY"), UNKNOWN),
-    ((0, "RUNNING"), (0, "ABORTING"), UNKNOWN),
-    ((0, "RUNNING"), (0, "TIMING-OUT"), UNKNOWN),
-    ((None, "RUNNING"), (1, "RUNNING"), UNKNOWN),
-    ((0, "RUNNING"), (None, "RUNNING"), UNKNOWN),
-    ((None, "RUNNING"), (None, "SUCCEEDED"), UNKNOWN),
-])
+
+@pytest.mark.parametrize(
+    "before, after, outcome",
+    [
+        ((0, "RUNNING"), (1, "RUNNING"), REBOOTED),
+        ((0, "RUNNING"), (1, "READY"), REBOOTED),
+        ((0, "RUNNING"), (2, "RUNNING"), REBOOTED),  # moved: someone rebooted, not twice by us
+        ((3, "RUNNING"), (4, "SUCCEEDED"), REBOOTED),  # rebooted, then finished
+        ((0, "RUNNING"), (0, "RUNNING"), NOT_REBOOTED),
+        ((2, "RUNNING"), (1, "RUNNING"), NOT_REBOOTED),  # a counter going down is not a reboot
+        ((0, "RUNNING"), (0, "SUCCEEDED"), ENDED),
+        ((0, "RUNNING"), (0, "FAILED"), ENDED),
+        ((0, "RUNNING"), (0, "TIMED-OUT"), ENDED),
+        ((0, "RUNNING"), (0, "ABORTED"), ENDED),
+        ((0, "RUNNING"), (0, "READY"), UNKNOWN),
+        ((0, "RUNNING"), (0, "ABORTING"), UNKNOWN),
+        ((0, "RUNNING"), (0, "TIMING-OUT"), UNKNOWN),
+        ((None, "RUNNING"), (1, "RUNNING"), UNKNOWN),
+        ((0, "RUNNING"), (None, "RUNNING"), UNKNOWN),
+        ((None, "RUNNING"), (None, "SUCCEEDED"), UNKNOWN),
+    ],
+)
 def test_verify(before, after, outcome):
     assert verify(run(before[1], before[0]), run(after[1], after[0])) == outcome
 
@@ -168,6 +187,7 @@ def test_decide_and_verify_do_not_mutate_their_input():
 
 
 # -- summarize (a batch's task result) ------------------------------------------------------
+
 
 def entry(run_id, changed=False, rebooted=False, failed=False, msg="m"):
     return {"run_id": run_id, "changed": changed, "rebooted": rebooted, "failed": failed, "msg": msg}
@@ -188,15 +208,19 @@ def test_summarize_mixed_batch():
         "skipped_run_ids": ["B", "E"],
         "failed_run_ids": ["C", "D"],
         "failed": True,
-        "msg": ("5 run(s): 2 rebooted, 2 left alone, 2 failed. Failed: C (Apify API answered HTTP 404.); "
-                "D (Run D was rebooted, then ended.)."),
+        "msg": ("5 run(s): 2 rebooted, 2 left alone, 2 failed. Failed: C (Apify API answered HTTP 404.); D (Run D was rebooted, then ended.)."),
     }
 
 
 def test_summarize_nothing_to_do():
     assert summarize([entry("A"), entry("B")]) == {
-        "changed": False, "rebooted": False, "rebooted_run_ids": [], "skipped_run_ids": ["A", "B"],
-        "failed_run_ids": [], "failed": False, "msg": "2 run(s): 0 rebooted, 2 left alone, 0 failed.",
+        "changed": False,
+        "rebooted": False,
+        "rebooted_run_ids": [],
+        "skipped_run_ids": ["A", "B"],
+        "failed_run_ids": [],
+        "failed": False,
+        "msg": "2 run(s): 0 rebooted, 2 left alone, 0 failed.",
     }
 
 
@@ -223,5 +247,4 @@ def test_summarize_shows_at_most_five_failures():
     entries = [entry("R%d" % i, failed=True, msg="e%d" % i) for i in range(8)]
     result = summarize(entries)
     assert result["failed_run_ids"] == ["R%d" % i for i in range(8)]
-    assert result["msg"] == ("8 run(s): 0 rebooted, 0 left alone, 8 failed. Failed: R0 (e0); R1 (e1); R2 (e2); "
-                             "R3 (e3); R4 (e4) and 3 more.")
+    assert result["msg"] == ("8 run(s): 0 rebooted, 0 left alone, 8 failed. Failed: R0 (e0); R1 (e1); R2 (e2); R3 (e3); R4 (e4) and 3 more.")

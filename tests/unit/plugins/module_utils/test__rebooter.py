@@ -36,9 +36,11 @@ def get_ok(fake, status="RUNNING", count=0, **extra):
 
 def timeout_after(fake, seconds):
     """A POST that takes ``seconds`` of (fake) time, then times out."""
+
     def outcome(call):
         fake.clock.advance(seconds)
         return requests.exceptions.ReadTimeout("Read timed out. (read timeout=%s)" % seconds)
+
     return outcome
 
 
@@ -61,6 +63,7 @@ def gets(fake):
 
 # -- RebootOptions ----------------------------------------------------------------------
 
+
 def test_reboot_options_defaults():
     opts = RebootOptions()
     assert (opts.check_mode, opts.max_reboot_count, opts.fail_if_not_running) == (False, None, False)
@@ -69,14 +72,18 @@ def test_reboot_options_defaults():
 
 # -- reading first, acting only on RUNNING -----------------------------------------------
 
+
 def test_running_run_is_rebooted_with_one_post(fake):
     fake.session.script("GET", fake.RUN_PATH, get_ok(fake, count=2))
     fake.session.script("POST", fake.REBOOT_PATH, get_ok(fake, status="READY", count=3))
     result = rebooter(fake).reboot(fake.RUN_ID)
     assert result == {
-        "run_id": fake.RUN_ID, "changed": True, "rebooted": True,
+        "run_id": fake.RUN_ID,
+        "changed": True,
+        "rebooted": True,
         "run": fake.run(status="READY", reboot_count=3),
-        "msg": "Run %s was rebooted (reboot count 2 -> 3)." % fake.RUN_ID, "warning": None,
+        "msg": "Run %s was rebooted (reboot count 2 -> 3)." % fake.RUN_ID,
+        "warning": None,
     }
     assert fake.session.methods == ["GET", "POST"]
     assert [c.url for c in fake.session.calls] == [fake.API_URL + fake.RUN_PATH, fake.API_URL + fake.REBOOT_PATH]
@@ -154,14 +161,14 @@ def test_invalid_first_read_is_a_response_error_and_no_post(fake):
 
 # -- check mode -------------------------------------------------------------------------------
 
+
 def test_check_mode_running_reports_change_without_post(fake):
     fake.session.script("GET", fake.RUN_PATH, get_ok(fake, count=1))
     result = rebooter(fake, check_mode=True, wait=True).reboot(fake.RUN_ID)
     assert result["changed"] is True
     assert result["rebooted"] is True
     assert result["run"] == fake.run(reboot_count=1)
-    assert result["msg"] == ("Run %s is RUNNING and would be rebooted (check mode: no reboot was sent)."
-                             % fake.RUN_ID)
+    assert result["msg"] == ("Run %s is RUNNING and would be rebooted (check mode: no reboot was sent)." % fake.RUN_ID)
     assert fake.session.methods == ["GET"]
     assert fake.clock.sleeps == []  # no waiting in check mode
 
@@ -184,6 +191,7 @@ def test_check_mode_respects_the_guard(fake):
 
 # -- the race: the run ends between the read and the POST ----------------------------------
 
+
 @pytest.mark.parametrize("status", ["SUCCEEDED", "FAILED", "ABORTED", "TIMED-OUT", "ABORTING", "READY"])
 def test_rejected_because_the_run_ended(fake, status):
     fake.session.script("GET", fake.RUN_PATH, get_ok(fake), get_ok(fake, status=status))
@@ -192,8 +200,7 @@ def test_rejected_because_the_run_ended(fake, status):
     assert result["changed"] is False
     assert result["rebooted"] is False
     assert result["run"]["status"] == status
-    assert result["msg"] == ("Run %s was left alone: it stopped running (status %s) just before the reboot."
-                             % (fake.RUN_ID, status))
+    assert result["msg"] == ("Run %s was left alone: it stopped running (status %s) just before the reboot." % (fake.RUN_ID, status))
     assert fake.session.methods == ["GET", "POST", "GET"]
 
 
@@ -208,9 +215,15 @@ def test_rejected_while_still_running_is_raised(fake):
     assert fake.session.methods == ["GET", "POST", "GET"]
 
 
-@pytest.mark.parametrize("status, error_type", [
-    (401, "token-not-valid"), (403, "permission-denied"), (404, "record-not-found"), (405, "method-not-allowed"),
-])
+@pytest.mark.parametrize(
+    "status, error_type",
+    [
+        (401, "token-not-valid"),
+        (403, "permission-denied"),
+        (404, "record-not-found"),
+        (405, "method-not-allowed"),
+    ],
+)
 def test_other_4xx_on_post_is_raised_without_retry(fake, status, error_type):
     fake.session.script("GET", fake.RUN_PATH, get_ok(fake))
     fake.session.script("POST", fake.REBOOT_PATH, fake.error(status, error_type, "m"))
@@ -223,8 +236,7 @@ def test_other_4xx_on_post_is_raised_without_retry(fake, status, error_type):
 
 def test_post_429_is_retried_by_the_client_then_succeeds(fake):
     fake.session.script("GET", fake.RUN_PATH, get_ok(fake))
-    fake.session.script("POST", fake.REBOOT_PATH, fake.error(429, "rate-limit-exceeded", "slow down"),
-                        get_ok(fake, count=1))
+    fake.session.script("POST", fake.REBOOT_PATH, fake.error(429, "rate-limit-exceeded", "slow down"), get_ok(fake, count=1))
     result = rebooter(fake).reboot(fake.RUN_ID)
     assert result["changed"] is True
     assert fake.session.methods == ["GET", "POST", "POST"]
@@ -280,7 +292,7 @@ def test_failed_post_quiet_counter_is_resent_once(fake, name, failure):
     # without a timeout the quiet counter is believed after one read
     assert fake.session.methods == ["GET", "POST", "GET", "POST"]
     assert len(fake.clock.sleeps) == 1
-    assert 0.5 <= fake.clock.sleeps[0] < 1.0   # backoff before the second reboot request
+    assert 0.5 <= fake.clock.sleeps[0] < 1.0  # backoff before the second reboot request
 
 
 def test_failed_post_resends_are_bounded_by_retries(fake):
@@ -289,11 +301,12 @@ def test_failed_post_resends_are_bounded_by_retries(fake):
     with pytest.raises(ApifyError) as info:
         rebooter(fake, retries=2).reboot(fake.RUN_ID)
     err = info.value
-    assert not isinstance(err, ApifyRebootUncertainError)   # certain: not rebooted
+    assert not isinstance(err, ApifyRebootUncertainError)  # certain: not rebooted
     assert err.kind == "error"
     assert err.changed is False
-    assert str(err).startswith("Run %s was not rebooted: 3 reboot request(s) failed and the run's reboot "
-                               "count did not move. Last error: Apify API answered HTTP 500" % fake.RUN_ID)
+    assert str(err).startswith(
+        "Run %s was not rebooted: 3 reboot request(s) failed and the run's reboot count did not move. Last error: Apify API answered HTTP 500" % fake.RUN_ID
+    )
     assert fake.session.methods == ["GET"] + ["POST", "GET"] * 3
     assert len(fake.clock.sleeps) == 2
     assert 0.5 <= fake.clock.sleeps[0] < 1.0 and 1.0 <= fake.clock.sleeps[1] < 2.0
@@ -318,14 +331,16 @@ def test_failed_post_and_run_ended_is_unchanged(fake, status):
     assert posts(fake) == 1
 
 
-@pytest.mark.parametrize("after_status, after_count", [
-    ("READY", 0),       # counter quiet but the run is not RUNNING: cannot tell
-    ("ABORTING", 0),
-    ("RUNNING", None),  # counter missing
-])
+@pytest.mark.parametrize(
+    "after_status, after_count",
+    [
+        ("READY", 0),  # counter quiet but the run is not RUNNING: cannot tell
+        ("ABORTING", 0),
+        ("RUNNING", None),  # counter missing
+    ],
+)
 def test_failed_post_and_state_cannot_tell_is_uncertain(fake, after_status, after_count):
-    fake.session.script("GET", fake.RUN_PATH, get_ok(fake, count=0),
-                        get_ok(fake, status=after_status, count=after_count))
+    fake.session.script("GET", fake.RUN_PATH, get_ok(fake, count=0), get_ok(fake, status=after_status, count=after_count))
     fake.session.script("POST", fake.REBOOT_PATH, fake.error(500, "internal-error", "Oops"))
     with pytest.raises(ApifyRebootUncertainError) as info:
         rebooter(fake).reboot(fake.RUN_ID)
@@ -360,6 +375,7 @@ def test_failed_post_and_failed_reread_is_uncertain(fake, reread):
 
 # -- after a timeout the API may still be acting: watch before believing a quiet counter ----
 
+
 def test_timeout_quiet_counter_is_watched_for_twice_the_timeout(fake):
     fake.session.script("GET", fake.RUN_PATH, fake.Repeat(get_ok(fake, count=0)))
     fake.session.script("POST", fake.REBOOT_PATH, timeout_after(fake, 5.0), get_ok(fake, count=1))
@@ -369,10 +385,10 @@ def test_timeout_quiet_counter_is_watched_for_twice_the_timeout(fake):
     assert len(post_times) == 2
     rereads = [c.at for c in fake.session.of("GET") if post_times[0] < c.at < post_times[1]]
     failed_at = post_times[0] + 5.0
-    assert rereads[0] == failed_at                  # read again at once...
-    assert rereads[-1] - failed_at >= 2 * 5.0        # ...and for 2x the timeout
+    assert rereads[0] == failed_at  # read again at once...
+    assert rereads[-1] - failed_at >= 2 * 5.0  # ...and for 2x the timeout
     assert rereads[-1] - failed_at <= 2 * 5.0 + 1.0  # but not much longer
-    assert len(rereads) == 11                         # every second
+    assert len(rereads) == 11  # every second
     assert post_times[1] > rereads[-1]
 
 
@@ -419,6 +435,7 @@ def test_timeout_is_reported_uncertain_when_the_reread_fails(fake):
 
 # -- an answer that says "done" but is broken ------------------------------------------------
 
+
 @pytest.mark.parametrize("status", [200, 201])
 def test_2xx_non_json_post_is_changed(fake, status):
     fake.session.script("GET", fake.RUN_PATH, get_ok(fake))
@@ -430,10 +447,13 @@ def test_2xx_non_json_post_is_changed(fake, status):
     assert fake.session.methods == ["GET", "POST"]
 
 
-@pytest.mark.parametrize("data", [
-    {"id": "3KH8gEpp4d8uQSe8T"},                                       # required fields missing
-    "rebooted",                                                         # not an object
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"id": "3KH8gEpp4d8uQSe8T"},  # required fields missing
+        "rebooted",  # not an object
+    ],
+)
 def test_2xx_schema_invalid_post_is_changed(fake, data):
     # The API acted (2xx); only its answer is broken. Reporting changed=false
     # would hide a reboot that happened.
@@ -471,9 +491,9 @@ def test_redirect_on_post_is_not_changed(fake):
 
 # -- waiting until it runs again --------------------------------------------------------------
 
+
 def test_wait_polls_until_running(fake):
-    fake.session.script("GET", fake.RUN_PATH, get_ok(fake, count=0), get_ok(fake, "READY", 1),
-                        get_ok(fake, "READY", 1), get_ok(fake, "RUNNING", 1))
+    fake.session.script("GET", fake.RUN_PATH, get_ok(fake, count=0), get_ok(fake, "READY", 1), get_ok(fake, "READY", 1), get_ok(fake, "RUNNING", 1))
     fake.session.script("POST", fake.REBOOT_PATH, get_ok(fake, "READY", 1))
     result = rebooter(fake, wait=True, wait_timeout=60, wait_sleep=4).reboot(fake.RUN_ID)
     assert result["changed"] is True
@@ -484,8 +504,7 @@ def test_wait_polls_until_running(fake):
 
 
 def test_wait_after_a_verified_reboot(fake):
-    fake.session.script("GET", fake.RUN_PATH, get_ok(fake, count=0), get_ok(fake, "READY", 1),
-                        get_ok(fake, "READY", 1), get_ok(fake, "RUNNING", 1))
+    fake.session.script("GET", fake.RUN_PATH, get_ok(fake, count=0), get_ok(fake, "READY", 1), get_ok(fake, "READY", 1), get_ok(fake, "RUNNING", 1))
     fake.session.script("POST", fake.REBOOT_PATH, fake.error(502))
     result = rebooter(fake, wait=True, wait_timeout=60, wait_sleep=2).reboot(fake.RUN_ID)
     assert result["changed"] is True
@@ -502,8 +521,7 @@ def test_wait_fails_when_the_run_ends(fake, status):
     err = info.value
     assert err.changed is True
     assert err.run["status"] == status
-    assert str(err) == ("Run %s was rebooted, then ended with status %s while waiting for it to run again."
-                        % (fake.RUN_ID, status))
+    assert str(err) == ("Run %s was rebooted, then ended with status %s while waiting for it to run again." % (fake.RUN_ID, status))
     assert posts(fake) == 1
 
 
@@ -515,9 +533,8 @@ def test_wait_times_out_naming_the_last_status(fake):
     err = info.value
     assert err.changed is True
     assert err.run["status"] == "READY"
-    assert str(err) == ("Run %s was rebooted but was not RUNNING again within wait_timeout=10 s; its last "
-                        "status was READY." % fake.RUN_ID)
-    assert fake.clock.sleeps == [3, 3, 3, 1]   # deadline kept, never overshot
+    assert str(err) == ("Run %s was rebooted but was not RUNNING again within wait_timeout=10 s; its last status was READY." % fake.RUN_ID)
+    assert fake.clock.sleeps == [3, 3, 3, 1]  # deadline kept, never overshot
     assert posts(fake) == 1
 
 
@@ -549,6 +566,7 @@ def test_no_wait_when_the_run_ended_in_the_race(fake):
 
 
 # -- never two effective reboots ------------------------------------------------------------
+
 
 class World:
     """A run whose reboot counter moves only when a POST really acts, possibly later."""
@@ -594,16 +612,16 @@ class World:
                     return requests.exceptions.ConnectionError("Connection aborted.")
                 fake.clock.advance(self.timeout)
                 return requests.exceptions.ReadTimeout("Read timed out.")
-            if fault == "late_timeout":   # lands 1.5x the timeout after sending: inside the watch
+            if fault == "late_timeout":  # lands 1.5x the timeout after sending: inside the watch
                 self.scheduled.append(call.at + 1.5 * self.timeout)
                 fake.clock.advance(self.timeout)
                 return requests.exceptions.ReadTimeout("Read timed out.")
             raise AssertionError(fault)
+
         return outcome
 
 
-POST_FAULTS = ["ok", "429", "acted_500", "lost_500", "acted_timeout", "lost_timeout", "late_timeout",
-               "acted_drop", "lost_drop"]
+POST_FAULTS = ["ok", "429", "acted_500", "lost_500", "acted_timeout", "lost_timeout", "late_timeout", "acted_drop", "lost_drop"]
 SEQUENCES = [(f,) for f in POST_FAULTS] + list(itertools.product(POST_FAULTS[1:], POST_FAULTS))
 
 
@@ -622,7 +640,7 @@ def test_never_two_effective_reboots(fake, sequence):
     else:
         changed = result["changed"]
         assert result["run"]["stats"]["rebootCount"] == world.count
-    world._apply(float("inf"))   # anything still on its way lands
+    world._apply(float("inf"))  # anything still on its way lands
     assert world.effective <= 1, "the run was rebooted %d times" % world.effective
     if changed is not None:
         assert changed is (world.effective == 1)
@@ -635,7 +653,7 @@ def test_gateway_timeout_504_is_watched_like_a_timeout(fake):
     world = World(fake, timeout=5.0)
 
     def gateway_timeout(call):
-        world.scheduled.append(call.at + 2.0)   # the API finishes 2 s later
+        world.scheduled.append(call.at + 2.0)  # the API finishes 2 s later
         return fake.error(504, "gateway-timeout", "Gateway Timeout")
 
     fake.session.script("GET", fake.RUN_PATH, fake.Repeat(world.get))
@@ -668,6 +686,7 @@ def test_transport_error_class_is_the_trigger(fake):
 
 # -- many runs: reboot_entry / reboot_all ---------------------------------------------------
 
+
 def script_batch(fake):
     """RUNA is RUNNING, RUNB finished, RUNC does not exist, RUND is rebooted then fails while waiting."""
     path = "/v2/actor-runs/%s"
@@ -691,18 +710,29 @@ def test_reboot_entry_failure_becomes_data(fake):
     script_batch(fake)
     entry = rebooter(fake).reboot_entry("RUNC")
     assert entry == {
-        "run_id": "RUNC", "changed": False, "rebooted": False, "failed": True, "run": None,
-        "msg": ("Apify API answered HTTP 404 (record-not-found: Actor run was not found) to GET "
-                "/v2/actor-runs/RUNC. It does not exist, or the token's account cannot see it: check the ID."),
-        "error": {"kind": "api", "status": 404, "type": "record-not-found", "message": "Actor run was not found",
-                  "method": "GET", "path": "/v2/actor-runs/RUNC"},
+        "run_id": "RUNC",
+        "changed": False,
+        "rebooted": False,
+        "failed": True,
+        "run": None,
+        "msg": (
+            "Apify API answered HTTP 404 (record-not-found: Actor run was not found) to GET "
+            "/v2/actor-runs/RUNC. It does not exist, or the token's account cannot see it: check the ID."
+        ),
+        "error": {
+            "kind": "api",
+            "status": 404,
+            "type": "record-not-found",
+            "message": "Actor run was not found",
+            "method": "GET",
+            "path": "/v2/actor-runs/RUNC",
+        },
         "warning": None,
     }
 
 
 def test_reboot_entry_rebooted_then_failed_is_changed_and_failed(fake):
-    fake.session.script("GET", "/v2/actor-runs/RUND", get_ok(fake, run_id="RUND"),
-                        get_ok(fake, status="FAILED", run_id="RUND", count=1))
+    fake.session.script("GET", "/v2/actor-runs/RUND", get_ok(fake, run_id="RUND"), get_ok(fake, status="FAILED", run_id="RUND", count=1))
     fake.session.script("POST", "/v2/actor-runs/RUND/reboot", get_ok(fake, "READY", 1, run_id="RUND"))
     entry = rebooter(fake, wait=True, wait_timeout=30, wait_sleep=5).reboot_entry("RUND")
     assert (entry["changed"], entry["rebooted"], entry["failed"]) == (True, True, True)

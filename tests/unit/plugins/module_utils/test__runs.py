@@ -33,7 +33,8 @@ def server(fake, count, statuses=None, ignore_offset=False, page_cap=None):
         limit = call.params["limit"]
         if page_cap:
             limit = min(limit, page_cap)
-        return fake.page(runs[offset:offset + limit], total=count, offset=offset, limit=limit)
+        return fake.page(runs[offset : offset + limit], total=count, offset=offset, limit=limit)
+
     return runs, fake.Repeat(answer)
 
 
@@ -43,30 +44,38 @@ def params_of(fake):
 
 # -- paths ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("run_id, action, path", [
-    ("3KH8gEpp4d8uQSe8T", None, "/v2/actor-runs/3KH8gEpp4d8uQSe8T"),
-    ("3KH8gEpp4d8uQSe8T", "reboot", "/v2/actor-runs/3KH8gEpp4d8uQSe8T/reboot"),
-    ("a/b", "reboot", "/v2/actor-runs/a%2Fb/reboot"),
-    ("../../v2/users/me", None, "/v2/actor-runs/..%2F..%2Fv2%2Fusers%2Fme"),
-    ("a?b#c", None, "/v2/actor-runs/a%3Fb%23c"),
-])
+
+@pytest.mark.parametrize(
+    "run_id, action, path",
+    [
+        ("3KH8gEpp4d8uQSe8T", None, "/v2/actor-runs/3KH8gEpp4d8uQSe8T"),
+        ("3KH8gEpp4d8uQSe8T", "reboot", "/v2/actor-runs/3KH8gEpp4d8uQSe8T/reboot"),
+        ("a/b", "reboot", "/v2/actor-runs/a%2Fb/reboot"),
+        ("../../v2/users/me", None, "/v2/actor-runs/..%2F..%2Fv2%2Fusers%2Fme"),
+        ("a?b#c", None, "/v2/actor-runs/a%3Fb%23c"),
+    ],
+)
 def test_run_path(run_id, action, path):
     assert run_path(run_id, action) == path
 
 
-@pytest.mark.parametrize("actor_id, task_id, path", [
-    (None, None, "/v2/actor-runs"),
-    ("HDSasDasz78YcAPEB", None, "/v2/actors/HDSasDasz78YcAPEB/runs"),
-    ("apify~web-scraper", None, "/v2/actors/apify~web-scraper/runs"),
-    (None, "KJHSKHausidyaJKHs", "/v2/actor-tasks/KJHSKHausidyaJKHs/runs"),
-    (None, "me~my-task", "/v2/actor-tasks/me~my-task/runs"),
-    ("a/b", None, "/v2/actors/a%2Fb/runs"),
-])
+@pytest.mark.parametrize(
+    "actor_id, task_id, path",
+    [
+        (None, None, "/v2/actor-runs"),
+        ("HDSasDasz78YcAPEB", None, "/v2/actors/HDSasDasz78YcAPEB/runs"),
+        ("apify~web-scraper", None, "/v2/actors/apify~web-scraper/runs"),
+        (None, "KJHSKHausidyaJKHs", "/v2/actor-tasks/KJHSKHausidyaJKHs/runs"),
+        (None, "me~my-task", "/v2/actor-tasks/me~my-task/runs"),
+        ("a/b", None, "/v2/actors/a%2Fb/runs"),
+    ],
+)
 def test_list_path(actor_id, task_id, path):
     assert list_path(actor_id, task_id) == path
 
 
 # -- one run --------------------------------------------------------------------------
+
 
 def test_get_run_returns_data(fake):
     client = fake.client()
@@ -124,6 +133,7 @@ def test_post_reboot_validates(fake):
 
 # -- lists ------------------------------------------------------------------------------
 
+
 def test_list_single_short_page(fake):
     client = fake.client()
     runs, answer = server(fake, 3)
@@ -160,8 +170,7 @@ def test_list_follows_pages_up_to_limit(fake):
     items, total = list_runs(client, limit=2500)
     assert items == runs[:2500]
     assert total == 3000
-    assert params_of(fake) == [{"offset": 0, "limit": 1000}, {"offset": 1000, "limit": 1000},
-                               {"offset": 2000, "limit": 500}]
+    assert params_of(fake) == [{"offset": 0, "limit": 1000}, {"offset": 1000, "limit": 1000}, {"offset": 2000, "limit": 500}]
 
 
 def test_list_all_pages_stops_at_total(fake):
@@ -239,7 +248,7 @@ def test_list_server_ignoring_offset_is_bounded(fake):
     runs, answer = server(fake, 3000, ignore_offset=True)
     fake.session.script("GET", LIST, answer)
     items, total = list_runs(client)
-    assert len(fake.session.calls) == 3   # stops at total, does not loop forever
+    assert len(fake.session.calls) == 3  # stops at total, does not loop forever
     assert len(items) == 3000
 
 

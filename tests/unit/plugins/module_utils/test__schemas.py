@@ -9,7 +9,6 @@ __metaclass__ = type
 import copy
 
 import pytest
-
 from jsonschema import Draft202012Validator
 
 from ansible_collections.apify.platform.plugins.module_utils import _schemas
@@ -104,45 +103,51 @@ def test_unknown_status_strings_pass(fake, status):
     validate(body(fake, status=status), RUN_RESPONSE, "GET", PATH)
 
 
-@pytest.mark.parametrize("field, value", [
-    ("data.stats.rebootCount", DELETE),      # not required by the API's own schema
-    ("data.finishedAt", "2019-12-12T09:30:12.202Z"),
-    ("data.finishedAt", None),
-    ("data.actorTaskId", None),
-    ("data.actorTaskId", "KJHSKHausidyaJKHs"),
-    ("data.statusMessage", None),
-    ("data.userId", DELETE),
-    ("data.stats.runTimeSecs", 0),
-    ("data.stats.rebootCount", 0),
-    ("data.stats.rebootCount", 10 ** 6),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("data.stats.rebootCount", DELETE),  # not required by the API's own schema
+        ("data.finishedAt", "2019-12-12T09:30:12.202Z"),
+        ("data.finishedAt", None),
+        ("data.actorTaskId", None),
+        ("data.actorTaskId", "KJHSKHausidyaJKHs"),
+        ("data.statusMessage", None),
+        ("data.userId", DELETE),
+        ("data.stats.runTimeSecs", 0),
+        ("data.stats.rebootCount", 0),
+        ("data.stats.rebootCount", 10**6),
+    ],
+)
 def test_optional_and_nullable_fields(fake, field, value):
     validate(set_path(body(fake), field, value), RUN_RESPONSE, "GET", PATH)
 
 
-@pytest.mark.parametrize("field, value, where, reason", [
-    ("data.stats.rebootCount", "x", "data.stats.rebootCount", "'x' is not of type 'integer'"),
-    ("data.stats.rebootCount", -1, "data.stats.rebootCount", "-1 is less than the minimum of 0"),
-    ("data.stats.rebootCount", 1.5, "data.stats.rebootCount", "1.5 is not of type 'integer'"),
-    ("data.stats.rebootCount", True, "data.stats.rebootCount", "True is not of type 'integer'"),
-    ("data.stats.rebootCount", None, "data.stats.rebootCount", "None is not of type 'integer'"),
-    ("data.stats.restartCount", "0", "data.stats.restartCount", "'0' is not of type 'integer'"),
-    ("data.stats.runTimeSecs", -0.5, "data.stats.runTimeSecs", "-0.5 is less than the minimum of 0"),
-    ("data.stats", None, "data.stats", "None is not of type 'object'"),
-    ("data.options.timeoutSecs", "300", "data.options.timeoutSecs", "'300' is not of type 'integer'"),
-    ("data.options", [], "data.options", "[] is not of type 'object'"),
-    ("data.status", 5, "data.status", "5 is not of type 'string'"),
-    ("data.status", None, "data.status", "None is not of type 'string'"),
-    ("data.id", 123, "data.id", "123 is not of type 'string'"),
-    ("data.finishedAt", 0, "data.finishedAt", "0 is not of type 'string', 'null'"),
-    ("data.id", DELETE, "data", "'id' is a required property"),
-    ("data.status", DELETE, "data", "'status' is a required property"),
-    ("data.stats", DELETE, "data", "'stats' is a required property"),
-    ("data.buildId", DELETE, "data", "'buildId' is a required property"),
-    ("data", DELETE, "$", "'data' is a required property"),
-    ("data", [], "data", "[] is not of type 'object'"),
-    ("data", None, "data", "None is not of type 'object'"),
-])
+@pytest.mark.parametrize(
+    "field, value, where, reason",
+    [
+        ("data.stats.rebootCount", "x", "data.stats.rebootCount", "'x' is not of type 'integer'"),
+        ("data.stats.rebootCount", -1, "data.stats.rebootCount", "-1 is less than the minimum of 0"),
+        ("data.stats.rebootCount", 1.5, "data.stats.rebootCount", "1.5 is not of type 'integer'"),
+        ("data.stats.rebootCount", True, "data.stats.rebootCount", "True is not of type 'integer'"),
+        ("data.stats.rebootCount", None, "data.stats.rebootCount", "None is not of type 'integer'"),
+        ("data.stats.restartCount", "0", "data.stats.restartCount", "'0' is not of type 'integer'"),
+        ("data.stats.runTimeSecs", -0.5, "data.stats.runTimeSecs", "-0.5 is less than the minimum of 0"),
+        ("data.stats", None, "data.stats", "None is not of type 'object'"),
+        ("data.options.timeoutSecs", "300", "data.options.timeoutSecs", "'300' is not of type 'integer'"),
+        ("data.options", [], "data.options", "[] is not of type 'object'"),
+        ("data.status", 5, "data.status", "5 is not of type 'string'"),
+        ("data.status", None, "data.status", "None is not of type 'string'"),
+        ("data.id", 123, "data.id", "123 is not of type 'string'"),
+        ("data.finishedAt", 0, "data.finishedAt", "0 is not of type 'string', 'null'"),
+        ("data.id", DELETE, "data", "'id' is a required property"),
+        ("data.status", DELETE, "data", "'status' is a required property"),
+        ("data.stats", DELETE, "data", "'stats' is a required property"),
+        ("data.buildId", DELETE, "data", "'buildId' is a required property"),
+        ("data", DELETE, "$", "'data' is a required property"),
+        ("data", [], "data", "[] is not of type 'object'"),
+        ("data", None, "data", "None is not of type 'object'"),
+    ],
+)
 def test_invalid_run_names_path_and_reason(fake, field, value, where, reason):
     document = set_path(body(fake), field, value)
     with pytest.raises(ApifyResponseError) as info:
@@ -165,12 +170,15 @@ def test_example_message_from_the_spec(fake):
     assert info.value.to_dict()["kind"] == "response"
 
 
-@pytest.mark.parametrize("instance, reason", [
-    (None, "$: None is not of type 'object'"),
-    ([], "$: [] is not of type 'object'"),
-    ("<html>", "$: '<html>' is not of type 'object'"),
-    ({}, "$: 'data' is a required property"),
-])
+@pytest.mark.parametrize(
+    "instance, reason",
+    [
+        (None, "$: None is not of type 'object'"),
+        ([], "$: [] is not of type 'object'"),
+        ("<html>", "$: '<html>' is not of type 'object'"),
+        ({}, "$: 'data' is a required property"),
+    ],
+)
 def test_invalid_root(instance, reason):
     with pytest.raises(ApifyResponseError) as info:
         validate(instance, RUN_RESPONSE, "GET", PATH)
@@ -204,6 +212,7 @@ def test_long_reasons_are_bounded(fake):
 
 # -- list of runs ------------------------------------------------------------------
 
+
 def listing(fake, items=None, **data):
     items = [fake.short_run(i) for i in range(3)] if items is None else items
     page = {"total": 3, "offset": 0, "limit": 1000, "count": len(items), "desc": True, "items": items}
@@ -223,17 +232,20 @@ def test_list_empty_and_without_desc(fake):
     validate(document, LIST_OF_RUNS_RESPONSE, "GET", "/v2/actor-runs")
 
 
-@pytest.mark.parametrize("change, where, reason", [
-    (("items.1.id", DELETE), "data.items[1]", "'id' is a required property"),
-    (("items.2.status", 3), "data.items[2].status", "3 is not of type 'string'"),
-    (("items.0.finishedAt", 1), "data.items[0].finishedAt", "1 is not of type 'string', 'null'"),
-    (("items.0", "abc"), "data.items[0]", "'abc' is not of type 'object'"),
-    (("items", {}), "data.items", "{} is not of type 'array'"),
-    (("total", -1), "data.total", "-1 is less than the minimum of 0"),
-    (("total", DELETE), "data", "'total' is a required property"),
-    (("count", "3"), "data.count", "'3' is not of type 'integer'"),
-    (("desc", "true"), "data.desc", "'true' is not of type 'boolean'"),
-])
+@pytest.mark.parametrize(
+    "change, where, reason",
+    [
+        (("items.1.id", DELETE), "data.items[1]", "'id' is a required property"),
+        (("items.2.status", 3), "data.items[2].status", "3 is not of type 'string'"),
+        (("items.0.finishedAt", 1), "data.items[0].finishedAt", "1 is not of type 'string', 'null'"),
+        (("items.0", "abc"), "data.items[0]", "'abc' is not of type 'object'"),
+        (("items", {}), "data.items", "{} is not of type 'array'"),
+        (("total", -1), "data.total", "-1 is less than the minimum of 0"),
+        (("total", DELETE), "data", "'total' is a required property"),
+        (("count", "3"), "data.count", "'3' is not of type 'integer'"),
+        (("desc", "true"), "data.desc", "'true' is not of type 'boolean'"),
+    ],
+)
 def test_list_invalid(fake, change, where, reason):
     document = listing(fake)
     set_path(document["data"], change[0], change[1])
@@ -245,15 +257,19 @@ def test_list_invalid(fake, change, where, reason):
 
 # -- helpers --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("parts, text", [
-    ([], "$"),
-    (["data"], "data"),
-    (["data", "stats", "rebootCount"], "data.stats.rebootCount"),
-    (["data", "items", 3, "id"], "data.items[3].id"),
-    (["data", "items", 0], "data.items[0]"),
-    ([0], "[0]"),
-    ([0, "id"], "[0].id"),
-])
+
+@pytest.mark.parametrize(
+    "parts, text",
+    [
+        ([], "$"),
+        (["data"], "data"),
+        (["data", "stats", "rebootCount"], "data.stats.rebootCount"),
+        (["data", "items", 3, "id"], "data.items[3].id"),
+        (["data", "items", 0], "data.items[0]"),
+        ([0], "[0]"),
+        ([0, "id"], "[0].id"),
+    ],
+)
 def test_json_path(parts, text):
     assert json_path(parts) == text
 

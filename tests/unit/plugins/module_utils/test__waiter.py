@@ -27,13 +27,16 @@ def ticks(fake, timeout, interval, work=None):
     return seen
 
 
-@pytest.mark.parametrize("timeout, interval, expected_ticks, expected_sleeps", [
-    (10, 3, [0, 3, 6, 9, 10], [3, 3, 3, 1]),
-    (10, 5, [0, 5, 10], [5, 5]),
-    (10, 20, [0, 10], [10]),
-    (1, 0.25, [0, 0.25, 0.5, 0.75, 1.0], [0.25, 0.25, 0.25, 0.25]),
-    (0, 5, [0], []),
-])
+@pytest.mark.parametrize(
+    "timeout, interval, expected_ticks, expected_sleeps",
+    [
+        (10, 3, [0, 3, 6, 9, 10], [3, 3, 3, 1]),
+        (10, 5, [0, 5, 10], [5, 5]),
+        (10, 20, [0, 10], [10]),
+        (1, 0.25, [0, 0.25, 0.5, 0.75, 1.0], [0.25, 0.25, 0.25, 0.25]),
+        (0, 5, [0], []),
+    ],
+)
 def test_clock_ticks_and_never_overshoots(fake, timeout, interval, expected_ticks, expected_sleeps):
     assert ticks(fake, timeout, interval) == expected_ticks
     assert fake.clock.sleeps == expected_sleeps
@@ -68,24 +71,31 @@ def test_wait_for_returns_the_first_done_value(fake):
         fetched.append(next(values))
         return fetched[-1]
 
-    result = wait_for(fetch, done=lambda v: v == "RUNNING", failed=lambda v: v == "SUCCEEDED",
-                      timeout=60, sleep_interval=2, now=fake.clock.now, sleep=fake.clock.sleep)
+    result = wait_for(
+        fetch, done=lambda v: v == "RUNNING", failed=lambda v: v == "SUCCEEDED", timeout=60, sleep_interval=2, now=fake.clock.now, sleep=fake.clock.sleep
+    )
     assert result == "RUNNING"
     assert fetched == ["READY", "READY", "RUNNING"]
     assert fake.clock.sleeps == [2, 2]
 
 
 def test_wait_for_done_at_once_never_sleeps(fake):
-    assert wait_for(lambda: 1, done=lambda v: True, failed=lambda v: True, timeout=5,
-                    sleep_interval=1, now=fake.clock.now, sleep=fake.clock.sleep) == 1
+    assert wait_for(lambda: 1, done=lambda v: True, failed=lambda v: True, timeout=5, sleep_interval=1, now=fake.clock.now, sleep=fake.clock.sleep) == 1
     assert fake.clock.sleeps == []
 
 
 def test_wait_for_failed_stops_at_once(fake):
     values = iter(["READY", "FAILED", "RUNNING"])
     with pytest.raises(WaitFailed) as info:
-        wait_for(lambda: next(values), done=lambda v: v == "RUNNING", failed=lambda v: v == "FAILED",
-                 timeout=60, sleep_interval=2, now=fake.clock.now, sleep=fake.clock.sleep)
+        wait_for(
+            lambda: next(values),
+            done=lambda v: v == "RUNNING",
+            failed=lambda v: v == "FAILED",
+            timeout=60,
+            sleep_interval=2,
+            now=fake.clock.now,
+            sleep=fake.clock.sleep,
+        )
     assert info.value.last == "FAILED"
     assert str(info.value) == "wait failed"
     assert fake.clock.sleeps == [2]
@@ -100,20 +110,18 @@ def test_wait_for_timeout_keeps_last_value_and_elapsed(fake):
         return {"status": "READY", "n": len(count)}
 
     with pytest.raises(WaitTimeout) as info:
-        wait_for(fetch, done=lambda v: False, failed=lambda v: False, timeout=10,
-                 sleep_interval=3, now=fake.clock.now, sleep=fake.clock.sleep)
+        wait_for(fetch, done=lambda v: False, failed=lambda v: False, timeout=10, sleep_interval=3, now=fake.clock.now, sleep=fake.clock.sleep)
     assert info.value.last == {"status": "READY", "n": 5}
     assert info.value.elapsed == 10
     assert str(info.value) == "timed out after 10.0 s"
-    assert len(count) == 5                  # at 0, 3, 6, 9 and at the deadline
-    assert sum(fake.clock.sleeps) == 10     # no overshoot
+    assert len(count) == 5  # at 0, 3, 6, 9 and at the deadline
+    assert sum(fake.clock.sleeps) == 10  # no overshoot
     assert fake.clock.elapsed == 10
 
 
 def test_wait_for_zero_timeout_fetches_once(fake):
     with pytest.raises(WaitTimeout) as info:
-        wait_for(lambda: "READY", done=lambda v: False, failed=lambda v: False, timeout=0,
-                 sleep_interval=3, now=fake.clock.now, sleep=fake.clock.sleep)
+        wait_for(lambda: "READY", done=lambda v: False, failed=lambda v: False, timeout=0, sleep_interval=3, now=fake.clock.now, sleep=fake.clock.sleep)
     assert info.value.last == "READY"
     assert info.value.elapsed == 0
     assert fake.clock.sleeps == []
@@ -124,5 +132,4 @@ def test_wait_for_propagates_fetch_errors(fake):
         raise ValueError("boom")
 
     with pytest.raises(ValueError):
-        wait_for(fetch, done=lambda v: True, failed=lambda v: False, timeout=10,
-                 sleep_interval=1, now=fake.clock.now, sleep=fake.clock.sleep)
+        wait_for(fetch, done=lambda v: True, failed=lambda v: False, timeout=10, sleep_interval=1, now=fake.clock.now, sleep=fake.clock.sleep)

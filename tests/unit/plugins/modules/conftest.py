@@ -63,10 +63,18 @@ class ScriptedApi:
         return sum(1 for r in self.requests if r["method"] == method and (path is None or r["path"] == path))
 
     def __call__(self, session, method, url, params=None, timeout=None, allow_redirects=True, **kwargs):
-        path = url[len(API):] if url.startswith(API) else url
-        self.requests.append({"method": method, "url": url, "path": path, "params": params,
-                              "headers": dict(session.headers), "timeout": timeout,
-                              "allow_redirects": allow_redirects})
+        path = url[len(API) :] if url.startswith(API) else url
+        self.requests.append(
+            {
+                "method": method,
+                "url": url,
+                "path": path,
+                "params": params,
+                "headers": dict(session.headers),
+                "timeout": timeout,
+                "allow_redirects": allow_redirects,
+            }
+        )
         script = self.scripts.get((method, path))
         if not script:
             answer = (404, {"error": {"type": "record-not-found", "message": "not scripted"}})
@@ -111,4 +119,5 @@ def run_module(capsys):
                 main()
         out = capsys.readouterr().out
         return json.loads(out)
+
     return run

@@ -7,7 +7,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.apify.platform.plugins.modules.apify_run_info import main
-
 from ansible_collections.apify.platform.tests.unit.plugins.modules.conftest import TOKEN, make_run
 
 RUN_ID = "3KH8gEpp4d8uQSe8T"

@@ -12,7 +12,6 @@ import pytest
 import requests
 
 from ansible_collections.apify.platform.plugins.modules.apify_run_reboot import main
-
 from ansible_collections.apify.platform.tests.unit.plugins.modules.conftest import API, TOKEN, make_run
 
 RUN_ID = "3KH8gEpp4d8uQSe8T"
@@ -102,8 +101,7 @@ def test_400_on_a_still_running_run_fails(api, run_module):
     api.on("POST", POST, (400, {"error": {"type": "invalid-input", "message": "nope"}}))
     result = run_module(main, args())
     assert result["failed"] is True
-    assert result["error"] == {"kind": "api", "status": 400, "type": "invalid-input", "message": "nope",
-                               "method": "POST", "path": POST}
+    assert result["error"] == {"kind": "api", "status": 400, "type": "invalid-input", "message": "nope", "method": "POST", "path": POST}
     assert api.count("POST") == 1
 
 
@@ -118,8 +116,7 @@ def test_post_500_after_the_reboot_happened_is_not_resent(api, run_module):
 
 def test_post_dropped_before_acting_is_resent_once(api, run_module):
     api.on("GET", GET, (200, {"data": make_run(reboot_count=0)}))
-    api.on("POST", POST, requests.exceptions.ConnectionError("connection reset"),
-           (200, {"data": make_run(reboot_count=1)}))
+    api.on("POST", POST, requests.exceptions.ConnectionError("connection reset"), (200, {"data": make_run(reboot_count=1)}))
     result = run_module(main, args())
     assert result["rebooted"] is True
     assert api.count("POST") == 2
@@ -139,8 +136,7 @@ def test_post_uncertain_when_counter_missing(api, run_module):
 
 def test_post_429_is_retried_honouring_retry_after(api, run_module):
     api.on("GET", GET, (200, {"data": make_run()}))
-    api.on("POST", POST, (429, {"error": {"type": "rate-limit-exceeded", "message": "slow"}}, {"Retry-After": "1"}),
-           (200, {"data": make_run(reboot_count=1)}))
+    api.on("POST", POST, (429, {"error": {"type": "rate-limit-exceeded", "message": "slow"}}, {"Retry-After": "1"}), (200, {"data": make_run(reboot_count=1)}))
     result = run_module(main, args())
     assert result["rebooted"] is True and api.count("POST") == 2
 
@@ -207,19 +203,22 @@ def test_token_and_url_from_environment(api, run_module, monkeypatch):
     assert api.requests[0]["headers"]["Authorization"] == "Bearer " + TOKEN
 
 
-@pytest.mark.parametrize("extra,fragment", [
-    ({"api_url": "http://api.apify.com"}, "plain http"),
-    ({"api_url": "ftp://api.apify.com"}, "https://"),
-    ({"api_url": "api.apify.com"}, "no scheme"),
-    ({"api_url": "https://api.apify.com/v2"}, "without a path"),
-    ({"timeout": 0}, "timeout must be greater than 0"),
-    ({"retries": -1}, "retries must be 0 or more"),
-    ({"max_reboot_count": -1}, "max_reboot_count must be 0 or more"),
-    ({"wait_timeout": 1, "wait_sleep": 5}, "wait_timeout (1) must be at least wait_sleep (5)"),
-    ({"wait_sleep": 0}, "wait_sleep must be greater than 0"),
-    ({"token": "  "}, "empty"),
-    ({"token": "abc\ndef"}, "line break"),
-])
+@pytest.mark.parametrize(
+    "extra,fragment",
+    [
+        ({"api_url": "http://api.apify.com"}, "plain http"),
+        ({"api_url": "ftp://api.apify.com"}, "https://"),
+        ({"api_url": "api.apify.com"}, "no scheme"),
+        ({"api_url": "https://api.apify.com/v2"}, "without a path"),
+        ({"timeout": 0}, "timeout must be greater than 0"),
+        ({"retries": -1}, "retries must be 0 or more"),
+        ({"max_reboot_count": -1}, "max_reboot_count must be 0 or more"),
+        ({"wait_timeout": 1, "wait_sleep": 5}, "wait_timeout (1) must be at least wait_sleep (5)"),
+        ({"wait_sleep": 0}, "wait_sleep must be greater than 0"),
+        ({"token": "  "}, "empty"),
+        ({"token": "abc\ndef"}, "line break"),
+    ],
+)
 def test_bad_options_fail_before_any_request(api, run_module, extra, fragment):
     result = run_module(main, args(**extra))
     assert result["failed"] is True and fragment in result["msg"]
@@ -227,8 +226,7 @@ def test_bad_options_fail_before_any_request(api, run_module, extra, fragment):
 
 
 def test_wait_until_running_again(api, run_module):
-    api.on("GET", GET, (200, {"data": make_run()}), (200, {"data": make_run(status="READY", reboot_count=1)}),
-           (200, {"data": make_run(reboot_count=1)}))
+    api.on("GET", GET, (200, {"data": make_run()}), (200, {"data": make_run(status="READY", reboot_count=1)}), (200, {"data": make_run(reboot_count=1)}))
     api.on("POST", POST, (200, {"data": make_run(status="READY", reboot_count=1)}))
     result = run_module(main, args(wait=True, wait_sleep=1, wait_timeout=10))
     assert result["rebooted"] is True and result["run"]["status"] == "RUNNING"
