@@ -99,6 +99,18 @@ integration: collection ## ansible-test integration --local against the Apify AP
 	@PYTHON="$(VPY)" STATUS_FILE="$(LOGS)/integration.status" bash "$(ROOT)/scripts/run-integration.sh" "$(COLLECTION)" \
 		--local --python $(PY_VERSION) $(ANSIBLE_TEST_COLOR) $(INTEGRATION_ARGS)
 
+# lint and docs install their tools into their own venvs (.venvs/lint, .venvs/importer,
+# .venvs/docs) from requirements-lint.txt, requirements-importer.txt, requirements-docs.txt.
+# `make lint LINT_GATES='ruff yamllint'` runs a subset of the gates (see scripts/lint.sh).
+.PHONY: lint docs
+
+lint: collection ## ruff, yamllint, ansible-lint, antsibull-docs/-changelog lint, galaxy-importer (scripts/lint.sh)
+	@mkdir -p "$(LOGS)"; rm -f "$(LOGS)/lint.status"
+	@BASE_PYTHON="$(VPY)" LOGS="$(LOGS)" bash "$(ROOT)/scripts/lint.sh" "$(COLLECTION)"
+
+docs: collection ## Build the HTML docs (guides and plugin reference) into .build/docs/html (scripts/docs.sh)
+	@BASE_PYTHON="$(VPY)" bash "$(ROOT)/scripts/docs.sh" "$(COLLECTION)" "$(BUILD)/docs"
+
 # Version matrix: sanity-2.21, units-2.21 and integration-2.21 are the sanity, units and
 # integration targets above, unchanged, on ansible-core 2.21 with Python 3.13
 # (requirements-dev-2.21.txt) in .venvs/core-2.21 and .build/2.21: scripts/matrix.sh
@@ -118,7 +130,7 @@ ee: collection ## Execution environment: ansible-builder introspect and create (
 
 # The stages of `make test`, in order. Each is a target of this file that may write
 # "skipped (...)" into $(LOGS)/<stage>.status when it had nothing to do.
-TEST_STAGES ?= sanity units integration sanity-pythons sanity-2.21 units-2.21 integration-2.21 ee
+TEST_STAGES ?= lint sanity units integration sanity-pythons sanity-2.21 units-2.21 integration-2.21 ee
 
 test: ## all stages of TEST_STAGES (sanity, units, integration, ...); stops at the first failure, prints a summary
 	@mkdir -p "$(LOGS)"; results=(); passed=0; failed=0; skipped=0; rc=0; \
