@@ -74,8 +74,7 @@ def stuck_runs_summary(split, reboot=None, dry_run=False):
         raise AnsibleFilterError("stuck_runs_summary expects the output of apify.platform.stuck_runs.")
     entries = (reboot or {}).get("results") or []
     skipped = list(split["skipped"])
-    skipped.extend({"run_id": e["run_id"], "reason": e["msg"]}
-                   for e in entries if not e["failed"] and not e["rebooted"])
+    skipped.extend({"run_id": e["run_id"], "reason": e["msg"]} for e in entries if not e["failed"] and not e["rebooted"])
     return {
         "found": len(split["stuck"]) + len(split["skipped"]),
         "stuck": [run.get("id") for run in split["stuck"]],
