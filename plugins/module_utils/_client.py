@@ -166,7 +166,7 @@ class ApifyClient:
     def _decode(self, method, path, response):
         try:
             return json.loads(response.content.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly nested JSON
             # Redact before cutting, or a token across the cut would survive in part.
             snippet = self.redact(response.content.decode("utf-8", "replace"))[:80]
             raise ApifyResponseError(
@@ -195,7 +195,7 @@ class ApifyClient:
             if isinstance(error, dict):
                 error_type = self._short_text(error.get("type"))
                 error_message = self._short_text(error.get("message"))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly nested JSON
             pass
         return ApifyApiError(status, method, path, error_type=error_type, error_message=error_message, reason=self._short_text(response.reason))
 

@@ -82,11 +82,11 @@ def verify(before, after):
     Returns REBOOTED when the reboot counter moved up, NOT_REBOOTED when it did
     not and the run is still RUNNING (so asking again is safe), ENDED when it did
     not and the run is no longer running, and UNKNOWN when the counter is
-    missing from either answer.
+    missing from either answer or went down.
     """
     count_before, count_after = reboot_count(before), reboot_count(after)
-    if count_before is None or count_after is None:
-        return UNKNOWN
+    if count_before is None or count_after is None or count_after < count_before:
+        return UNKNOWN  # missing, or went down: the API contradicts itself, so nothing can be concluded
     if count_after > count_before:
         return REBOOTED
     if after.get("status") == RUNNING:

@@ -499,15 +499,7 @@ def test_the_fuzzing_reached_every_outcome():
 # --- known bug, pinned ---------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG (plugins/module_utils/_reboot.py verify()): a reboot counter that went DOWN between the read "
-        "before the reboot and the read after a failed reboot (an inconsistent API) counts as NOT_REBOOTED, "
-        "so the reboot is sent again; _rebooter.py promises a resend only when the counter has not moved. "
-        "It should be UNKNOWN (uncertain). Found by test_reboot with more examples."
-    ),
-)
+# Found by fuzzing: a counter that went down once counted as "not rebooted" and was re-sent.
 def test_a_counter_that_went_down_is_not_a_reason_to_reboot_again():
     script = iter(
         [
@@ -527,15 +519,7 @@ def test_a_counter_that_went_down_is_not_a_reason_to_reboot_again():
     check_reboot_safety(session.exchanges, result)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason=(
-        "BUG (plugins/module_utils/_client.py): json.loads raises RecursionError, not ValueError, on deeply "
-        "nested JSON; _decode() and _error_from() catch only (ValueError, UnicodeDecodeError), so the module "
-        "fails with a traceback instead of an ApifyResponseError"
-    ),
-)
+# Found by fuzzing: json.loads raises RecursionError, not ValueError, on absurdly nested JSON.
 @pytest.mark.parametrize("status", [200, 500])
 def test_deeply_nested_json_is_a_clear_failure(status):
     answers_given = iter([("resp", status, b"[" * 100000, "application/json", None)] * 10)
