@@ -25,15 +25,20 @@ options:
     elements: dict
     required: true
   min_age_minutes:
-    description: Only runs started at least this many minutes ago.
+    description:
+      - Only runs started at least this many minutes ago (C(startedAt)).
+      - A number, or a string holding one (as extra vars give it).
     type: float
   min_memory_percent:
     description:
       - Only runs whose memory in use (C(stats.memCurrentBytes)) is at least this share, in percent,
         of the run's memory limit (C(options.memoryMbytes)).
+      - A number, or a string holding one.
     type: float
   now:
-    description: The time to measure age against, as ISO 8601 (for tests); default the current UTC time.
+    description:
+      - The time to measure age against, as ISO 8601 text or a datetime (for tests); default the current UTC time.
+      - A time without a UTC offset is taken as UTC.
     type: str
 """
 
@@ -58,6 +63,7 @@ _value:
       elements: dict
 """
 
+import math
 from datetime import datetime, timezone
 
 from ansible.errors import AnsibleFilterError
@@ -86,12 +92,46 @@ def age_minutes(run, now):
     return None if started is None else (now - started).total_seconds() / 60.0
 
 
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def memory_percent(run):
-    used = (run.get("stats") or {}).get("memCurrentBytes")
-    limit_mb = (run.get("options") or {}).get("memoryMbytes")
-    if not isinstance(used, (int, float)) or not isinstance(limit_mb, (int, float)) or limit_mb <= 0:
+    stats = run.get("stats")
+    options = run.get("options")
+    used = stats.get("memCurrentBytes") if isinstance(stats, dict) else None
+    limit_mb = options.get("memoryMbytes") if isinstance(options, dict) else None
+    if not _is_number(used) or not _is_number(limit_mb) or used < 0 or limit_mb <= 0:
         return None
     return 100.0 * used / (limit_mb * 1024 * 1024)
+
+
+def criterion(value, name):
+    """A criterion as a float, or None when not applied; AnsibleFilterError if it is not a number."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip():
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+    else:
+        number = float(value) if _is_number(value) else None
+    if number is None or not math.isfinite(number):
+        raise AnsibleFilterError("stuck_runs: %s must be a number or null, got %r." % (name, value))
+    return number
+
+
+def moment(now):
+    """``now`` as an aware datetime: the current UTC time when None."""
+    if now is None:
+        return datetime.now(timezone.utc)
+    if isinstance(now, datetime):
+        return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    parsed = parse_time(now)
+    if parsed is None:
+        raise AnsibleFilterError("stuck_runs: now=%r is not an ISO 8601 time." % (now,))
+    return parsed
 
 
 def why_not_stuck(run, min_age_minutes, min_memory_percent, now):
@@ -103,28 +143,25 @@ def why_not_stuck(run, min_age_minutes, min_memory_percent, now):
         if age is None:
             return "its start time %r cannot be read" % run.get("startedAt")
         if age < min_age_minutes:
-            return "running for %.1f minutes, less than %s" % (age, min_age_minutes)
+            return "running for %.1f minutes, less than %g" % (age, min_age_minutes)
     if min_memory_percent is not None:
         percent = memory_percent(run)
         if percent is None:
             return "its memory use is unknown (stats.memCurrentBytes or options.memoryMbytes missing)"
         if percent < min_memory_percent:
-            return "uses %.1f%% of its memory, less than %s%%" % (percent, min_memory_percent)
+            return "uses %.1f%% of its memory, less than %g%%" % (percent, min_memory_percent)
     return None
 
 
 def stuck_runs(runs, min_age_minutes=None, min_memory_percent=None, now=None):
     if not isinstance(runs, list) or not all(isinstance(run, dict) for run in runs):
         raise AnsibleFilterError("stuck_runs expects a list of run objects (dicts).")
-    if now is None:
-        moment = datetime.now(timezone.utc)
-    else:
-        moment = parse_time(now)
-        if moment is None:
-            raise AnsibleFilterError("stuck_runs: now=%r is not an ISO 8601 time." % (now,))
+    min_age_minutes = criterion(min_age_minutes, "min_age_minutes")
+    min_memory_percent = criterion(min_memory_percent, "min_memory_percent")
+    when = moment(now)
     stuck, skipped = [], []
     for run in runs:
-        reason = why_not_stuck(run, min_age_minutes, min_memory_percent, moment)
+        reason = why_not_stuck(run, min_age_minutes, min_memory_percent, when)
         if reason is None:
             stuck.append(run)
         else:
