@@ -58,6 +58,8 @@ options:
   status:
     description:
       - Only list runs with one of these statuses.
+      - This and the other listing options (O(limit), O(offset), O(desc), O(details)) apply only when
+        listing; together with O(run_id) or O(run_ids) they are refused, so that no filter is silently ignored.
     type: list
     elements: str
     choices: [READY, RUNNING, SUCCEEDED, FAILED, TIMING-OUT, TIMED-OUT, ABORTING, ABORTED]
@@ -65,25 +67,22 @@ options:
     description:
       - The most runs to return. Pages of up to 1000 runs are fetched until this many are returned
         or there are no more. Must be greater than 0.
+      - When listing and not set, V(1000).
     type: int
-    default: 1000
   offset:
     description:
-      - How many matching runs to skip first.
+      - How many matching runs to skip first. When listing and not set, V(0).
     type: int
-    default: 0
   desc:
     description:
-      - Newest runs first when V(true); oldest first (the API's default) when V(false).
+      - Newest runs first when V(true); oldest first (the API's default) when V(false) or not set.
     type: bool
-    default: false
   details:
     description:
       - When listing, also read each listed run in full (with C(stats), C(options) and C(meta)),
         O(concurrency) runs at a time, so that later tasks can filter on memory use or age.
-      - Without it, RV(runs) holds the API's short list items.
+      - Without it (or with V(false)), RV(runs) holds the API's short list items.
     type: bool
-    default: false
   concurrency:
     description:
       - How many runs are read at once with O(details=true) or O(run_ids), from 1 to 100.
@@ -203,6 +202,10 @@ from ansible_collections.apify.platform.plugins.module_utils._options import (
 from ansible_collections.apify.platform.plugins.module_utils._runs import get_run, list_runs
 
 
+# Options that shape a listing; refused with run_id or run_ids rather than ignored.
+LISTING_OPTIONS = ("status", "limit", "offset", "desc", "details")
+
+
 def read_runs(client, run_ids, concurrency):
     return map_concurrently(lambda run_id: get_run(client, run_id), run_ids, concurrency)
 
@@ -219,10 +222,10 @@ def info(module):
         return {"changed": False, "runs": read_runs(client, run_ids, concurrency)}
     actor_id = params["actor_id"] and check_resource_id(params["actor_id"], "actor_id")
     task_id = params["task_id"] and check_resource_id(params["task_id"], "task_id")
-    limit = check_positive(params["limit"], "limit")
-    offset = check_not_negative(params["offset"], "offset")
+    limit = check_positive(1000 if params["limit"] is None else params["limit"], "limit")
+    offset = check_not_negative(params["offset"] or 0, "offset")
     client = module.client(pool_size=concurrency)
-    runs, total = list_runs(client, actor_id=actor_id, task_id=task_id, statuses=params["status"], limit=limit, offset=offset, desc=params["desc"])
+    runs, total = list_runs(client, actor_id=actor_id, task_id=task_id, statuses=params["status"], limit=limit, offset=offset, desc=bool(params["desc"]))
     if params["details"]:
         runs = read_runs(client, [item["id"] for item in runs], concurrency)
     return {"changed": False, "runs": runs, "total": total}
@@ -236,13 +239,13 @@ def main():
             actor_id=dict(type="str"),
             task_id=dict(type="str"),
             status=dict(type="list", elements="str", choices=["READY", "RUNNING", "SUCCEEDED", "FAILED", "TIMING-OUT", "TIMED-OUT", "ABORTING", "ABORTED"]),
-            limit=dict(type="int", default=1000),
-            offset=dict(type="int", default=0),
-            desc=dict(type="bool", default=False),
-            details=dict(type="bool", default=False),
+            limit=dict(type="int"),
+            offset=dict(type="int"),
+            desc=dict(type="bool"),
+            details=dict(type="bool"),
             concurrency=dict(type="int", default=20),
         ),
-        mutually_exclusive=[("run_id", "run_ids", "actor_id", "task_id")],
+        mutually_exclusive=[("run_id", "run_ids", "actor_id", "task_id")] + [(one, listing) for one in ("run_id", "run_ids") for listing in LISTING_OPTIONS],
         supports_check_mode=True,
     )
     module.run(lambda: info(module))

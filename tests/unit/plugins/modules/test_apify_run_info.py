@@ -78,3 +78,16 @@ def test_bad_run_id_in_run_ids_fails_before_any_request(api, run_module):
     result = run_module(main, {"run_ids": ["GOOD0000000000000", "../x"]})
     assert result["failed"] is True and "run_ids '../x' is not an Apify run ID" in result["msg"]
     assert api.requests == []
+
+
+def test_listing_options_with_run_ids_are_refused_not_ignored(api, run_module):
+    result = run_module(main, {"run_ids": [RUN_ID], "status": ["RUNNING"]})
+    assert result["failed"] is True and "mutually exclusive: run_ids|status" in result["msg"]
+    assert api.requests == []
+
+
+def test_listing_defaults(api, run_module):
+    api.on("GET", "/v2/actor-runs", (200, page([], 0)))
+    result = run_module(main, {"token": TOKEN})
+    assert result["runs"] == [] and result["total"] == 0
+    assert api.requests[0]["params"] == {"offset": 0, "limit": 1000}
