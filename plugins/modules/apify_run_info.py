@@ -201,7 +201,6 @@ from ansible_collections.apify.platform.plugins.module_utils._options import (
 )
 from ansible_collections.apify.platform.plugins.module_utils._runs import get_run, list_runs
 
-
 # Options that shape a listing; refused with run_id or run_ids rather than ignored.
 LISTING_OPTIONS = ("status", "limit", "offset", "desc", "details")
 
