@@ -99,6 +99,13 @@ integration: collection ## ansible-test integration --local against the Apify AP
 	@PYTHON="$(VPY)" STATUS_FILE="$(LOGS)/integration.status" bash "$(ROOT)/scripts/run-integration.sh" "$(COLLECTION)" \
 		--local --python $(PY_VERSION) $(ANSIBLE_TEST_COLOR) $(INTEGRATION_ARGS)
 
+# Tests that need test-only packages (apify-client, hypothesis, ansible-runner), in .venvs/proof
+# from requirements-proof.txt: see scripts/proof.sh. `make proof PYTEST_ARGS='-k runner'` narrows it.
+.PHONY: proof
+proof: collection ## Proof tests (.venvs/proof): emulator and schemas vs the OpenAPI spec, apify-client, fuzzing, ansible-runner
+	@mkdir -p "$(LOGS)"; rm -f "$(LOGS)/proof.status"
+	@PYTHON="$(PYTHON)" PY_VERSION="$(PY_VERSION)" STATUS_FILE="$(LOGS)/proof.status" bash "$(ROOT)/scripts/proof.sh" "$(COLLECTION)" $(PYTEST_ARGS)
+
 # lint and docs install their tools into their own venvs (.venvs/lint, .venvs/importer,
 # .venvs/docs) from requirements-lint.txt, requirements-importer.txt, requirements-docs.txt.
 # `make lint LINT_GATES='ruff yamllint'` runs a subset of the gates (see scripts/lint.sh).
@@ -130,7 +137,7 @@ ee: collection ## Execution environment: ansible-builder introspect and create (
 
 # The stages of `make test`, in order. Each is a target of this file that may write
 # "skipped (...)" into $(LOGS)/<stage>.status when it had nothing to do.
-TEST_STAGES ?= lint sanity units integration sanity-pythons sanity-2.21 units-2.21 integration-2.21 ee
+TEST_STAGES ?= lint sanity units integration sanity-pythons sanity-2.21 units-2.21 integration-2.21 ee proof
 
 test: ## all stages of TEST_STAGES (sanity, units, integration, ...); stops at the first failure, prints a summary
 	@mkdir -p "$(LOGS)"; results=(); passed=0; failed=0; skipped=0; rc=0; \
