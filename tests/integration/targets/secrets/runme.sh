@@ -72,7 +72,7 @@ for part in "$token" "${token:0:16}" "${token: -16}"; do
     done
 done
 # Not vacuous: the echo faults were answered and the -vvvv output holds the masked echoes.
-for expected in 'Bearer ********' 'redirect to' 'was not followed' 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'; do
+for expected in 'Bearer ********' 'redirect to' 'was not followed' 'was rebooted (reboot count 0 -> 1)'; do
     if ! grep -qF -- "$expected" "$work/stdout"; then
         echo "secrets: FAILED: expected to see '$expected' in the -vvvv output" >&2
         failed=1
