@@ -133,7 +133,9 @@ def test_list_for_an_actor(client, emu, runs, actor):
     assert [item.id for item in newest.items] == [runs["running"]] and newest.total == 2 and newest.desc is True
     running = client.actor(actor).runs().list(status="RUNNING")
     assert [item.id for item in running.items] == [runs["running"]]
-    assert last_request(emu)["query"]["status"] == "RUNNING"
+    entry = last_request(emu)
+    assert entry["query"]["status"] == "RUNNING"
+    assert entry["path"] == "/v2/actors/%s/runs" % actor  # the spec's path, not the older /v2/acts/
 
 
 @pytest.mark.parametrize("task", [TASK_ID, TASK_NAME])
