@@ -30,7 +30,8 @@ class ApifyError(Exception):
 
     def append(self, text):
         """Add a sentence to the message (context the raising layer did not have)."""
-        self.message = "%s %s" % (self.message, text)
+        separator = " " if self.message.endswith((".", "!", "?")) else ". "
+        self.message = "%s%s%s" % (self.message, separator, text)
 
     def to_dict(self):
         return {"kind": self.kind, "message": self.message}

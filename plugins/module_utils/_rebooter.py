@@ -127,19 +127,22 @@ class Rebooter:
                 self._sleep(self.client.backoff_delay(sends - 1))
                 continue
             if outcome == _reboot.NOT_REBOOTED:
-                raise ApifyError(
-                    "Run %s was not rebooted: %d reboot request(s) failed and the run's reboot count "
-                    "did not move. Last error: %s" % (run_id, sends, failure.message)
-                )
+                # Certain: the run was not rebooted. The last failure keeps its kind (api, transport).
+                failure.append("Run %s was not rebooted: %d reboot request(s) failed and its reboot count did not move." % (run_id, sends))
+                raise failure
             raise ApifyRebootUncertainError(
                 "The reboot of run %s may or may not have happened: the request failed (%s) and the "
                 "run's state cannot tell (status %s, reboot count before %s, now %s). Check the run "
-                "before trying again." % (run_id, failure.message, now.get("status"), _reboot.reboot_count(before), _reboot.reboot_count(now))
+                "before trying again." % (run_id, failure.message, now.get("status"), _shown_count(before), _shown_count(now))
             )
 
     def _after_rejection(self, before, exc):
         """A 400: typically the run finished between our read and the reboot."""
-        now = get_run(self.client, before["id"])
+        try:
+            now = get_run(self.client, before["id"])
+        except ApifyError as read_error:
+            exc.append("Reading the run afterwards to see whether it had finished failed too: %s" % read_error.message)
+            raise exc
         if now.get("status") != _reboot.RUNNING:
             return _reboot.ENDED, now
         raise exc
@@ -198,6 +201,11 @@ class Rebooter:
             error = exc
         error.changed = True
         raise error
+
+
+def _shown_count(run):
+    count = _reboot.reboot_count(run)
+    return "unknown" if count is None else count
 
 
 def _may_be_in_flight(failure):

@@ -31,13 +31,13 @@ def run_path(run_id, action=None):
 def get_run(client, run_id):
     """GET /v2/actor-runs/{runId}: the run as it is now."""
     path = run_path(run_id)
-    return validate(client.get(path), RUN_RESPONSE, "GET", path)["data"]
+    return validate(client.get(path), RUN_RESPONSE, "GET", path, client.redact)["data"]
 
 
 def post_reboot(client, run_id):
     """POST /v2/actor-runs/{runId}/reboot: one attempt (the client retries only a 429)."""
     path = run_path(run_id, "reboot")
-    return validate(client.post(path), RUN_RESPONSE, "POST", path)["data"]
+    return validate(client.post(path), RUN_RESPONSE, "POST", path, client.redact)["data"]
 
 
 def list_path(actor_id=None, task_id=None):
@@ -63,7 +63,7 @@ def list_runs(client, actor_id=None, task_id=None, statuses=None, limit=None, of
             params["status"] = ",".join(statuses)
         if desc:
             params["desc"] = "true"
-        data = validate(client.get(path, params=params), LIST_OF_RUNS_RESPONSE, "GET", path)["data"]
+        data = validate(client.get(path, params=params), LIST_OF_RUNS_RESPONSE, "GET", path, client.redact)["data"]
         total = data["total"]
         page = data["items"]
         items.extend(page)

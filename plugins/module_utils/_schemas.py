@@ -123,17 +123,20 @@ def json_path(parts):
     return text or "$"
 
 
-def validate(instance, schema, method, path):
+def validate(instance, schema, method, path, redact=None):
     """Raise ApifyResponseError naming the JSON path and reason of the first problem.
 
     Errors are ordered by where they are, so the message is stable from run to run.
+    The reason quotes the offending value: ``redact`` (the client's) removes the
+    token from it first, should the API have put the token in a field.
     """
     errors = sorted(_validator(schema).iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         first = errors[0]
         where = json_path(first.absolute_path)
         # Only 2xx answers are decoded and validated, hence accepted=True.
-        raise ApifyResponseError(method, path, json_path=where, accepted=True, reason="%s: %s" % (where, _bounded(first.message)))
+        message = redact(first.message) if redact else first.message
+        raise ApifyResponseError(method, path, json_path=where, accepted=True, reason="%s: %s" % (where, _bounded(message)))
     return instance
 
 

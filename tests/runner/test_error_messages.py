@@ -110,10 +110,10 @@ ERRORS = [
         [{"kind": "status", "status": 503, "times": None, "method": "POST", "path": POST}],
         {"retries": 1},
         False,
-        "Run ErrRunnotrebooted was not rebooted: 2 reboot request(s) failed and the run's reboot count did "
-        "not move. Last error: Apify API answered HTTP 503 (internal-server-error: Injected fault: HTTP "
-        "503.) to POST /v2/actor-runs/ErrRunnotrebooted/reboot. The Apify API had a server error; it was "
-        "retried where that is safe. Try again later.",
+        "Apify API answered HTTP 503 (internal-server-error: Injected fault: HTTP 503.) to POST "
+        "/v2/actor-runs/ErrRunnotrebooted/reboot. The Apify API had a server error; it was retried where "
+        "that is safe. Try again later. Run ErrRunnotrebooted was not rebooted: 2 reboot request(s) failed "
+        "and its reboot count did not move.",
     ),
     (
         "uncertain-no-counter",
@@ -129,7 +129,7 @@ ERRORS = [
         "answered HTTP 500 (internal-server-error: Injected fault: HTTP 500.) to POST "
         "/v2/actor-runs/ErrRununcertainno/reboot. The Apify API had a server error; it was retried where "
         "that is safe. Try again later.) and the run's state cannot tell (status RUNNING, reboot count "
-        "before None, now None). Check the run before trying again.",
+        "before unknown, now unknown). Check the run before trying again.",
     ),
     (
         "uncertain-read-failed",
@@ -158,7 +158,7 @@ ERRORS = [
         {},
         True,
         "Unexpected answer from the Apify API to POST /v2/actor-runs/ErrRunacceptedinv/reboot: $: 'data' is "
-        "a required property The API accepted the request, so the run was probably rebooted.",
+        "a required property. The API accepted the request, so the run was probably rebooted.",
     ),
     (
         "not-running",
