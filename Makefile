@@ -40,7 +40,7 @@ INTEGRATION_ARGS ?=
 # ansible-test prints colour unless told otherwise; keep logs greppable in CI.
 ANSIBLE_TEST_COLOR := $(if $(CI),--color no,)
 
-.PHONY: help venv collection bootstrap sanity units integration test demo clean sanity-2.21 units-2.21 integration-2.21 matrix sanity-pythons ee
+.PHONY: help venv collection bootstrap sanity units integration test demo bench clean sanity-2.21 units-2.21 integration-2.21 matrix sanity-pythons ee
 
 help: ## Show this help
 	@echo 'apify.platform build targets (run from the repository root):'
@@ -158,6 +158,12 @@ test: ## all stages of TEST_STAGES (sanity, units, integration, ...); stops at t
 
 demo: venv ## Run the demo (scripts/demo.sh)
 	@bash "$(ROOT)/scripts/demo.sh"
+
+# Extra arguments for `make bench`, e.g. BENCH_ARGS='--slow-n 50 --memory-n 0' (benchmarks/bench.py --help).
+BENCH_ARGS ?=
+
+bench: venv ## Benchmark rebooting many runs (uri loop, the module, apify-client) against the emulator; ~13 min, not in `make test`
+	@bash "$(ROOT)/benchmarks/bench.sh" $(BENCH_ARGS)
 
 clean: ## Remove .build, .cache and .venv (ansible-test's venvs in ~/.ansible/test stay)
 	rm -rf "$(BUILD)" "$(ROOT)/.cache" "$(VENV)" "$(ROOT)/tests/output"
