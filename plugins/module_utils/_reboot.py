@@ -45,6 +45,17 @@ def reboot_count(run):
     return value if isinstance(value, int) else None
 
 
+# The fields of a run that a batch result keeps by default (see compact_run()).
+COMPACT_RUN_FIELDS = ("id", "actId", "actorTaskId", "status", "startedAt", "finishedAt")
+
+
+def compact_run(run):
+    """The few fields of a run that tell what happened to it, for results of thousands of runs."""
+    compact = {key: run[key] for key in COMPACT_RUN_FIELDS if key in run}
+    compact["stats"] = {"rebootCount": reboot_count(run)}
+    return compact
+
+
 def describe_status(status):
     if status in TERMINAL_STATUSES:
         return "it has already finished with status %s" % status

@@ -75,12 +75,16 @@ class Rebooter:
             msg += " It is RUNNING again."
         return _result(run_id, True, run, msg)
 
-    def reboot_entry(self, run_id):
-        """reboot() for one run of many: a failure becomes part of the entry, not an exception."""
+    def reboot_entry(self, run_id, full_runs=True):
+        """reboot() for one run of many: a failure becomes part of the entry, not an exception.
+
+        Unless ``full_runs``, the entry keeps only a compact view of the run, made
+        here in the worker so that thousands of full run objects never pile up.
+        """
         try:
             entry = self.reboot(run_id)
         except ApifyError as exc:
-            return {
+            entry = {
                 "run_id": run_id,
                 "changed": exc.changed,
                 "rebooted": exc.changed,
@@ -90,12 +94,15 @@ class Rebooter:
                 "error": exc.to_dict(),
                 "warning": None,
             }
-        entry["failed"] = False
+        else:
+            entry["failed"] = False
+        if not full_runs and entry["run"] is not None:
+            entry["run"] = _reboot.compact_run(entry["run"])
         return entry
 
-    def reboot_all(self, run_ids, concurrency):
+    def reboot_all(self, run_ids, concurrency, full_runs=True):
         """One entry per distinct run ID, in the order given; runs handled ``concurrency`` at a time."""
-        return map_concurrently(self.reboot_entry, unique(run_ids), concurrency)
+        return map_concurrently(lambda run_id: self.reboot_entry(run_id, full_runs), unique(run_ids), concurrency)
 
     # -- the POST, at most one effective reboot ---------------------------------
 

@@ -292,3 +292,24 @@ def test_race_with_fail_if_not_running_fails(api, run_module):
     assert result["failed"] is True and result["changed"] is False
     assert "ABORTED" in result["msg"] and "fail_if_not_running" in result["msg"]
     assert api.count("POST") == 1
+
+
+@pytest.mark.parametrize("full_runs", [False, True])
+def test_batch_entries_hold_a_compact_run_unless_asked(api, run_module, full_runs):
+    run_id = "CCCCCCCCCCCCCCCC1"
+    api.on("GET", "/v2/actor-runs/" + run_id, (200, {"data": make_run(run_id)}))
+    api.on("POST", "/v2/actor-runs/%s/reboot" % run_id, (200, {"data": make_run(run_id, reboot_count=1)}))
+    result = run_module(main, {"run_ids": [run_id], "token": TOKEN, "full_runs": full_runs})
+    run = result["results"][0]["run"]
+    if full_runs:
+        assert run == make_run(run_id, reboot_count=1)
+    else:
+        assert run == {
+            "id": run_id,
+            "actId": "HDSasDasz78YcAPEB",
+            "actorTaskId": None,
+            "status": "RUNNING",
+            "startedAt": "2026-11-28T07:34:24.202Z",
+            "finishedAt": None,
+            "stats": {"rebootCount": 1},
+        }
