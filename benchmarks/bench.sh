@@ -24,12 +24,7 @@ if [[ ! -f "$stamp" ]]; then
     touch "$stamp"
 fi
 
-rm -rf "$work"
-mkdir -p "$work/dist" "$work/collections"
-echo "== Building and installing apify.platform into $work/collections"
-"$venv/bin/ansible-galaxy" collection build --force --output-path "$work/dist" "$root" >/dev/null
-ANSIBLE_COLLECTIONS_PATH="$work/collections" \
-    "$venv/bin/ansible-galaxy" collection install --force -p "$work/collections" "$work"/dist/apify-platform-*.tar.gz >/dev/null
+"$root/scripts/install-collection.sh" "$work"
 
 exec "$bench_venv/bin/python" "$root/benchmarks/bench.py" --collections "$work/collections" --venv "$venv" \
     --workdir "$work" "$@"

@@ -6,13 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 venv="$root/.venv"
 work="$root/.build/demo"
-rm -rf "$work"
-mkdir -p "$work/dist" "$work/collections"
-
-echo "== Building and installing apify.platform into $work/collections"
-"$venv/bin/ansible-galaxy" collection build --force --output-path "$work/dist" "$root" >/dev/null
-ANSIBLE_COLLECTIONS_PATH="$work/collections" \
-    "$venv/bin/ansible-galaxy" collection install --force -p "$work/collections" "$work"/dist/apify-platform-*.tar.gz >/dev/null
+"$root/scripts/install-collection.sh" "$work"
 
 token="demo-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 port_file="$work/emulator.port"
