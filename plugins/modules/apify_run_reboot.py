@@ -323,9 +323,8 @@ def reboot_many(module, options):
         run_ids = [item["id"] for item in list_runs(client, actor_id=actor_id, task_id=task_id, statuses=[RUNNING])[0]]
     entries = Rebooter(client, options).reboot_all(run_ids, concurrency, full_runs=params["full_runs"])
     result = summarize(entries, check_mode=module.check_mode)
-    result["warnings"] = [entry.pop("warning") for entry in entries if entry["warning"]]
-    for entry in entries:
-        entry.pop("warning", None)
+    # Every entry loses its "warning" key; the ones that had a warning pass it on to Ansible.
+    result["warnings"] = [warning for warning in (entry.pop("warning") for entry in entries) if warning]
     result["results"] = entries
     return result
 
