@@ -130,25 +130,20 @@ show_gate() {
     cat "$LOGDIR/$1.log"
 }
 
-# The slowest gate (build, then galaxy-importer with its own ansible-lint run) runs in the
-# background while the others run one after another.
-galaxy_pid=
-if wants galaxy; then
-    echo 'lint: galaxy (in the background)'
-    run_gate galaxy "$IMPORTER_VENV" &
-    galaxy_pid=$!
-fi
-for gate in ruff yamllint ansible-lint docs changelog; do
+# One gate after another, galaxy first. galaxy-importer runs its own ansible-lint, and run
+# after (or beside) the ansible-lint gate it failed to resolve the .ansible-lint mock of
+# awx.awx.credential_type (seen three times in fresh clones); run first, it passes.
+for gate in galaxy ruff yamllint ansible-lint docs changelog; do
     if wants "$gate"; then
         echo "lint: $gate"
-        run_gate "$gate" "$LINT_VENV"
+        if [[ "$gate" == galaxy ]]; then
+            run_gate "$gate" "$IMPORTER_VENV"
+        else
+            run_gate "$gate" "$LINT_VENV"
+        fi
         show_gate "$gate"
     fi
 done
-if [[ -n "$galaxy_pid" ]]; then
-    wait "$galaxy_pid"
-    show_gate galaxy
-fi
 
 echo '------------------- lint: summary -------------------'
 failed=0
