@@ -2,7 +2,7 @@
 # Copyright: apify.platform contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The HTTP session to the Apify API.
+"""Requests to the Apify API: retries, backoff and typed errors, over ``_http``.
 
 One concern: send a request, retry it when that is safe, and hand back the
 parsed JSON body or a typed error. It never calls ``fail_json`` and never puts
@@ -25,23 +25,14 @@ import math
 import random
 import time
 
-try:
-    import requests
-    from requests.adapters import HTTPAdapter
-
-    HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
-except ImportError as exc:  # pragma: no cover - exercised by sanity's import test
-    HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = exc
-
-from ansible.module_utils.six.moves.urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode
 
 from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyApiError,
     ApifyResponseError,
     ApifyTransportError,
 )
+from ansible_collections.apify.platform.plugins.module_utils._http import HttpError, HttpTransport
 from ansible_collections.apify.platform.plugins.module_utils._version import COLLECTION_VERSION
 
 USER_AGENT = "apify.platform-ansible-collection/%s" % COLLECTION_VERSION
@@ -86,9 +77,9 @@ def path_segment(value):
 
 
 class ApifyClient:
-    """A small, thread-safe client: one pooled ``requests.Session``."""
+    """A small, thread-safe client: one pool of keep-alive connections to ``api_url``."""
 
-    def __init__(self, api_url, token=None, timeout=30.0, validate_certs=True, retries=5, pool_size=10, sleep=None, rand=None, session=None):
+    def __init__(self, api_url, token=None, timeout=30.0, validate_certs=True, retries=5, pool_size=10, sleep=None, rand=None, transport=None):
         self.api_url = api_url
         self.timeout = timeout
         self.retries = retries
@@ -96,20 +87,10 @@ class ApifyClient:
         # Looked up now, not at import, so tests can replace time.sleep and random.random.
         self._sleep = sleep or time.sleep
         self._rand = rand or random.random
-        self.session = session or requests.Session()
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
-        self.session.mount("https://", adapter)
-        self.session.mount("http://", adapter)
-        self.session.verify = validate_certs
-        self.session.trust_env = False  # no ~/.netrc credentials or env proxies slipping in
-        self.session.headers.update(
-            {
-                "User-Agent": USER_AGENT,
-                "Accept": "application/json",
-            }
-        )
+        self.transport = transport or HttpTransport(api_url, timeout, validate_certs=validate_certs, pool_size=pool_size)
+        self.headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         if token:
-            self.session.headers["Authorization"] = "Bearer %s" % token
+            self.headers["Authorization"] = "Bearer %s" % token
 
     @property
     def has_token(self):
@@ -134,19 +115,17 @@ class ApifyClient:
         while True:
             retry_after = None
             try:
-                response = self.session.request(method, self.api_url + path, params=params, timeout=self.timeout, allow_redirects=False)
-            except requests.exceptions.Timeout as exc:
-                error = ApifyTransportError(method, shown, self._describe(exc), timeout=True)
-                retryable = idempotent
-            except requests.exceptions.RequestException as exc:
-                error = ApifyTransportError(method, shown, self._describe(exc))
+                response = self.transport.request(method, path, params=params, headers=self.headers)
+            except HttpError as exc:
+                # The text names the host and the OS error, never a header; redacted anyway.
+                error = ApifyTransportError(method, shown, self.redact(str(exc)), timeout=exc.timeout)
                 retryable = idempotent
             else:
-                if response.status_code < 300:
+                if response.status < 300:
                     return self._decode(method, shown, response)
                 error = self._error_from(method, shown, response)
-                retryable = response.status_code == 429 or (idempotent and response.status_code >= 500)
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                retryable = response.status == 429 or (idempotent and response.status >= 500)
+                retry_after = parse_retry_after(response.header("Retry-After"))
             if not retryable or attempt >= self.retries:
                 raise error
             delay = self.backoff_delay(attempt, retry_after)
@@ -159,38 +138,34 @@ class ApifyClient:
         """retry_delay() with this client's random source."""
         return retry_delay(attempt, retry_after, rand=self._rand)
 
-    def _describe(self, exc):
-        # Exception texts can embed the URL, never the header; redact anyway.
-        return self.redact("%s: %s" % (type(exc).__name__, exc))
-
     def _decode(self, method, path, response):
         try:
-            return json.loads(response.content.decode("utf-8"))
+            return json.loads(response.body.decode("utf-8"))
         except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly nested JSON
             # Redact before cutting, or a token across the cut would survive in part.
-            snippet = self.redact(response.content.decode("utf-8", "replace"))[:80]
+            snippet = self.redact(response.body.decode("utf-8", "replace"))[:80]
             raise ApifyResponseError(
                 method,
                 path,
-                status=response.status_code,
+                status=response.status,
                 accepted=True,
                 reason="the body is not JSON (Content-Type %s, %d bytes, starting %r)"
-                % (response.headers.get("Content-Type", "missing"), len(response.content), snippet),
+                % (response.header("Content-Type", "missing"), len(response.body), snippet),
             )
 
     def _error_from(self, method, path, response):
-        status = response.status_code
+        status = response.status
         if 300 <= status < 400:
             return ApifyResponseError(
                 method,
                 path,
                 status=status,
                 reason="HTTP %s redirect to %r was not followed: the token is only sent to api_url. "
-                "Set api_url to the address the API really answers on." % (status, self.redact(response.headers.get("Location", ""))),
+                "Set api_url to the address the API really answers on." % (status, self.redact(response.header("Location", ""))),
             )
         error_type = error_message = None
         try:
-            body = json.loads(response.content.decode("utf-8"))
+            body = json.loads(response.body.decode("utf-8"))
             error = body.get("error") if isinstance(body, dict) else None
             if isinstance(error, dict):
                 error_type = self._short_text(error.get("type"))

@@ -17,11 +17,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.apify.platform.plugins.module_utils._client import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    ApifyClient,
-)
+from ansible_collections.apify.platform.plugins.module_utils._client import ApifyClient
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyConfigError, ApifyError
 from ansible_collections.apify.platform.plugins.module_utils._options import (
     check_not_negative,
@@ -54,8 +50,6 @@ class ApifyModule(AnsibleModule):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, **kwargs)
-        if not HAS_REQUESTS:
-            self.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
         if not HAS_JSONSCHEMA:
             self.fail_json(msg=missing_required_lib("jsonschema"), exception=str(JSONSCHEMA_IMPORT_ERROR))
 
@@ -68,14 +62,17 @@ class ApifyModule(AnsibleModule):
         retries = check_not_negative(params["retries"], "retries")
         if retries > MAX_RETRIES:
             raise ApifyConfigError("retries must be at most %d (got %d)." % (MAX_RETRIES, retries))
-        return ApifyClient(
-            normalize_api_url(params["api_url"]),
-            token=token,
-            timeout=check_positive(params["timeout"], "timeout"),
-            validate_certs=params["validate_certs"],
-            retries=retries,
-            pool_size=pool_size,
-        )
+        try:
+            return ApifyClient(
+                normalize_api_url(params["api_url"]),
+                token=token,
+                timeout=check_positive(params["timeout"], "timeout"),
+                validate_certs=params["validate_certs"],
+                retries=retries,
+                pool_size=pool_size,
+            )
+        except ValueError as exc:  # a proxy setting the transport cannot use
+            raise ApifyConfigError(str(exc)) from None
 
     def elapsed(self):
         return round(time.monotonic() - self._started, 3)
