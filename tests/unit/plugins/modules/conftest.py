@@ -4,9 +4,11 @@
 
 """Run a module's main() in-process with scripted HTTP answers.
 
-``api`` replaces ``requests.Session.request``: answers are scripted per
-(method, path) and every request is recorded, so tests assert on exactly what
-the module sent. ``run_module`` runs main() and returns its JSON result.
+``api`` replaces ``HttpTransport.request`` (``_http.py``), so no socket is
+ever opened: answers are scripted per (method, path) and every request is
+recorded, with the address and proxy of the transport that would have sent it,
+so tests assert on exactly what the module sent. ``run_module`` runs main() and
+returns its JSON result.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,13 +17,14 @@ __metaclass__ = type
 
 import copy
 import json
+import os
 import time
 
 import pytest
-import requests
-from requests.structures import CaseInsensitiveDict
 
 from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.apify.platform.plugins.module_utils._http import HttpResponse, HttpTransport
 
 TOKEN = "unit-test-token-4f9a"
 API = "https://api.apify.com"
@@ -56,23 +59,24 @@ class ScriptedApi:
         self.requests = []
 
     def on(self, method, path, *answers):
-        """Each answer: (status, body[, headers]) or an exception instance to raise."""
+        """Each answer: (status, body[, headers]) or an exception instance to raise (HttpError for a transport failure)."""
         self.scripts[(method, path)] = list(answers)
 
     def count(self, method, path=None):
         return sum(1 for r in self.requests if r["method"] == method and (path is None or r["path"] == path))
 
-    def __call__(self, session, method, url, params=None, timeout=None, allow_redirects=True, **kwargs):
-        path = url[len(API) :] if url.startswith(API) else url
+    def __call__(self, transport, method, path, params=None, headers=None):
+        default_port = {"https": 443, "http": 80}.get(transport.scheme)
+        port = "" if transport.port == default_port else ":%s" % transport.port
         self.requests.append(
             {
                 "method": method,
-                "url": url,
+                "url": "%s://%s%s%s" % (transport.scheme, transport.host, port, path),
                 "path": path,
                 "params": params,
-                "headers": dict(session.headers),
-                "timeout": timeout,
-                "allow_redirects": allow_redirects,
+                "headers": dict(headers or {}),
+                "timeout": transport.timeout,
+                "proxy": transport.proxy,
             }
         )
         script = self.scripts.get((method, path))
@@ -83,28 +87,28 @@ class ScriptedApi:
         if isinstance(answer, Exception):
             raise answer
         status, body = answer[0], answer[1]
-        response = requests.Response()
-        response.status_code = status
-        response.reason = "scripted"
-        response.url = url
-        response.headers = CaseInsensitiveDict(answer[2] if len(answer) > 2 else {})
-        response.headers.setdefault("Content-Type", "application/json")
-        response._content = body if isinstance(body, bytes) else json.dumps(copy.deepcopy(body)).encode()
-        return response
+        answer_headers = {"content-type": "application/json"}
+        answer_headers.update((name.lower(), value) for name, value in (answer[2] if len(answer) > 2 else {}).items())
+        body = body if isinstance(body, bytes) else json.dumps(copy.deepcopy(body)).encode()
+        return HttpResponse(status, "scripted", answer_headers, body)
 
 
 @pytest.fixture
 def api(monkeypatch):
     scripted = ScriptedApi()
 
-    def request(session, *args, **kwargs):
-        # A plain function binds as a method, so the scripted API sees the session.
-        return scripted(session, *args, **kwargs)
+    def request(transport, method, path, params=None, headers=None):
+        # A plain function binds as a method, so the scripted API sees the transport.
+        return scripted(transport, method, path, params=params, headers=headers)
 
-    monkeypatch.setattr(requests.Session, "request", request)
+    monkeypatch.setattr(HttpTransport, "request", request)
     monkeypatch.setattr(time, "sleep", lambda seconds: None)
     monkeypatch.delenv("APIFY_TOKEN", raising=False)
     monkeypatch.delenv("APIFY_API_BASE_URL", raising=False)
+    # The transport reads *_proxy from the environment: none unless a test sets one.
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
     return scripted
 
 

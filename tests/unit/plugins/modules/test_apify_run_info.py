@@ -6,6 +6,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
+import pytest
+
+from ansible_collections.apify.platform.plugins.module_utils._http import HttpError
 from ansible_collections.apify.platform.plugins.modules.apify_run_info import main
 from ansible_collections.apify.platform.tests.unit.plugins.modules.conftest import TOKEN, make_run
 
@@ -91,3 +96,28 @@ def test_listing_defaults(api, run_module):
     result = run_module(main, {"token": TOKEN})
     assert result["runs"] == [] and result["total"] == 0
     assert api.requests[0]["params"] == {"offset": 0, "limit": 1000}
+
+
+@pytest.mark.parametrize(
+    "module_args",
+    [{"run_id": RUN_ID}, {"run_ids": [RUN_ID]}, {"token": TOKEN}, {"actor_id": "act", "token": TOKEN}],
+    ids=["run_id", "run_ids", "list", "actor"],
+)
+def test_https_proxy_is_a_configuration_error_before_any_request(api, run_module, monkeypatch, module_args):
+    monkeypatch.setenv("HTTPS_PROXY", "https://proxy.example:3128")
+    result = run_module(main, module_args)
+    message = "the https_proxy setting names https://proxy.example, which cannot be used: give an http:// proxy (it is asked to CONNECT)"
+    assert result["failed"] is True and result["changed"] is False
+    assert result["msg"] == message and result["error"] == {"kind": "configuration", "message": message}
+    assert "Traceback" not in json.dumps(result)
+    assert api.requests == []
+
+
+def test_list_page_timing_out_fails_with_the_transport_message(api, run_module):
+    api.on("GET", "/v2/actor-runs", HttpError("no answer from api.apify.com:443 within 2 s", timeout=True))
+    result = run_module(main, {"token": TOKEN, "timeout": 2, "retries": 1})
+    assert result["failed"] is True
+    assert result["msg"] == "GET /v2/actor-runs?offset=0&limit=1000 timed out: no answer from api.apify.com:443 within 2 s"
+    assert result["error"]["kind"] == "transport" and result["error"]["timeout"] is True
+    assert api.count("GET", "/v2/actor-runs") == 2
+    assert all(r["timeout"] == 2.0 for r in api.requests)

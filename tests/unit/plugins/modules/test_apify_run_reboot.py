@@ -6,11 +6,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
 import json
+import os
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-import requests
 
+from ansible_collections.apify.platform.plugins.module_utils._http import HttpError
 from ansible_collections.apify.platform.plugins.module_utils._module import ApifyModule
 from ansible_collections.apify.platform.plugins.modules.apify_run_reboot import main
 from ansible_collections.apify.platform.tests.unit.plugins.modules.conftest import API, TOKEN, make_run
@@ -40,7 +46,17 @@ def test_running_run_is_rebooted(api, run_module):
         assert TOKEN not in request["url"] and not request["params"]
         assert request["headers"]["Authorization"] == "Bearer " + TOKEN
         assert request["headers"]["User-Agent"].startswith("apify.platform-ansible-collection/")
-        assert request["allow_redirects"] is False
+        assert request["timeout"] == 30.0 and request["proxy"] is None
+
+
+def test_redirect_is_not_followed(api, run_module):
+    elsewhere = "https://api.elsewhere.example/v2/actor-runs/" + RUN_ID
+    api.on("GET", GET, (302, {}, {"Location": elsewhere}))
+    result = run_module(main, args())
+    assert result["failed"] is True and result["changed"] is False
+    assert "HTTP 302 redirect to %r was not followed" % elsewhere in result["msg"]
+    assert result["error"]["kind"] == "response" and result["error"]["status"] == 302
+    assert [r["url"] for r in api.requests] == [API + GET]
 
 
 @pytest.mark.parametrize("status", ["SUCCEEDED", "FAILED", "TIMED-OUT", "ABORTED", "READY", "ABORTING"])
@@ -120,7 +136,7 @@ def test_post_500_after_the_reboot_happened_is_not_resent(api, run_module):
 
 def test_post_dropped_before_acting_is_resent_once(api, run_module):
     api.on("GET", GET, (200, {"data": make_run(reboot_count=0)}))
-    api.on("POST", POST, requests.exceptions.ConnectionError("connection reset"), (200, {"data": make_run(reboot_count=1)}))
+    api.on("POST", POST, HttpError("api.apify.com:443: ConnectionResetError: connection reset"), (200, {"data": make_run(reboot_count=1)}))
     result = run_module(main, args())
     assert result["rebooted"] is True
     assert api.count("POST") == 2
@@ -313,3 +329,130 @@ def test_batch_entries_hold_a_compact_run_unless_asked(api, run_module, full_run
             "finishedAt": None,
             "stats": {"rebootCount": 1},
         }
+
+
+def test_read_timing_out_is_retried_then_fails_with_the_transport_message(api, run_module):
+    api.on("GET", GET, HttpError("no answer from api.apify.com:443 within 30 s", timeout=True))
+    result = run_module(main, args(retries=2))
+    assert result["failed"] is True and result["changed"] is False
+    assert result["msg"] == "GET %s timed out: no answer from api.apify.com:443 within 30 s" % GET
+    assert result["error"] == {"kind": "transport", "timeout": True, "message": result["msg"], "method": "GET", "path": GET}
+    assert "Traceback" not in json.dumps(result)
+    assert api.count("GET") == 3 and api.count("POST") == 0
+
+
+def test_refused_connection_fails_with_the_transport_message(api, run_module):
+    api.on("GET", GET, HttpError("api.apify.com:443: ConnectionRefusedError: [Errno 111] Connection refused"))
+    result = run_module(main, args(retries=0))
+    assert result["failed"] is True
+    assert result["msg"] == "GET %s failed: api.apify.com:443: ConnectionRefusedError: [Errno 111] Connection refused" % GET
+    assert result["error"]["kind"] == "transport" and result["error"]["timeout"] is False
+    assert api.count("GET") == 1
+
+
+HTTPS_PROXY_REFUSED = "the https_proxy setting names https://proxy.example, which cannot be used: give an http:// proxy (it is asked to CONNECT)"
+
+
+@pytest.mark.parametrize("name", ["HTTPS_PROXY", "https_proxy"])
+@pytest.mark.parametrize("selector", [{"run_id": RUN_ID}, {"run_ids": [RUN_ID, "AAAAAAAAAAAAAAAA2"]}], ids=["run_id", "run_ids"])
+def test_https_proxy_is_a_configuration_error_before_any_request(api, run_module, monkeypatch, name, selector):
+    # The password in the proxy URL must not reach the message either.
+    monkeypatch.setenv(name, "https://user:pr0xy-s3cret@proxy.example:3128")
+    result = run_module(main, dict(selector, token=TOKEN))
+    assert result["failed"] is True and result["changed"] is False
+    assert result["msg"] == HTTPS_PROXY_REFUSED
+    assert result["error"] == {"kind": "configuration", "message": HTTPS_PROXY_REFUSED}
+    dumped = json.dumps(result)
+    assert "Traceback" not in dumped and "exception" not in result and "pr0xy-s3cret" not in dumped
+    assert api.requests == []
+
+
+def test_http_proxy_from_the_environment_is_used_with_its_credentials(api, run_module, monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "http://user:pr0xy%20s3cret@proxy.example:3128")
+    api.on("GET", GET, (200, {"data": make_run(status="SUCCEEDED")}))
+    result = run_module(main, args())
+    assert result["changed"] is False
+    auth = "Basic " + base64.b64encode(b"user:pr0xy s3cret").decode("ascii")
+    assert api.requests[0]["proxy"] == ("proxy.example", 3128, auth)
+    # The credentials go to the proxy on CONNECT, never to the API.
+    assert "Proxy-Authorization" not in api.requests[0]["headers"]
+    assert api.requests[0]["url"] == API + GET
+
+
+@pytest.mark.parametrize("no_proxy", ["api.apify.com", ".apify.com", "*"])
+def test_no_proxy_bypasses_the_proxy(api, run_module, monkeypatch, no_proxy):
+    monkeypatch.setenv("HTTPS_PROXY", "https://proxy.example:3128")  # unusable, but never used
+    monkeypatch.setenv("NO_PROXY", no_proxy)
+    api.on("GET", GET, (200, {"data": make_run(status="SUCCEEDED")}))
+    result = run_module(main, args())
+    assert result["changed"] is False and api.requests[0]["proxy"] is None
+
+
+def test_http_proxy_setting_does_not_apply_to_https(api, run_module, monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", "https://proxy.example:3128")
+    api.on("GET", GET, (200, {"data": make_run(status="SUCCEEDED")}))
+    result = run_module(main, args())
+    assert result["changed"] is False and api.requests[0]["proxy"] is None
+
+
+# Run in a fresh interpreter where ``import requests`` (and urllib3) fails: the module
+# must import and talk to a real HTTP server with the standard library alone.
+WITHOUT_REQUESTS = """
+import json, sys
+sys.modules["requests"] = None
+sys.modules["urllib3"] = None
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.apify.platform.plugins.modules import apify_run_info, apify_run_reboot
+with patch_module_args(json.loads(sys.argv[1])):
+    try:
+        apify_run_reboot.main()
+    except SystemExit:
+        pass
+"""
+
+
+class _OneRun(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    seen = []
+
+    def do_GET(self):  # noqa: N802  pylint: disable=invalid-name
+        self.seen.append((self.command, self.path, dict(self.headers)))
+        body = json.dumps({"data": make_run(status="SUCCEEDED")}).encode()
+        self.send_response(200 if self.path == GET else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):  # pylint: disable=arguments-differ
+        pass
+
+
+def test_the_module_needs_no_requests_library(tmp_path):
+    del _OneRun.seen[:]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _OneRun)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        module_args = args(api_url="http://127.0.0.1:%d" % server.server_address[1], timeout=10)
+        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy") and not k.startswith("APIFY_")}
+        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+        done = subprocess.run(
+            [sys.executable, "-c", WITHOUT_REQUESTS, json.dumps(module_args)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+            cwd=str(tmp_path),
+            check=False,
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result.get("failed") is not True, result
+    assert result["changed"] is False and result["run"]["status"] == "SUCCEEDED"
+    assert [(method, path) for method, path, dummy in _OneRun.seen] == [("GET", GET)]
+    assert _OneRun.seen[0][2]["Authorization"] == "Bearer " + TOKEN
