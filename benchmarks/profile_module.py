@@ -4,7 +4,7 @@
 
 """Where apify_run_reboot's time and memory go on a large ``run_ids`` batch (no Ansible controller).
 
-    .venv/bin/python benchmarks/profile_module.py --collections .build/bench/collections --n 10000 [--slim-run]
+    .venv/bin/python benchmarks/profile_module.py --collections .build/bench/collections --n 10000
 
 Starts the emulator (tests/emulator, own process, ``--latency-ms``), creates N
 RUNNING runs, then runs the installed module's ``main()`` in this process, as
@@ -13,14 +13,9 @@ AnsiballZ would, with timers around its stages:
 * argument checks (``ApifyModule.__init__``), the batch (``Rebooter.reboot_all``),
   the no_log scrub of the result (``remove_values``) and its JSON encoding;
 * inside the batch, the CPU time (``time.thread_time``, all threads added up)
-  spent in ``requests`` (``Session.request``), in decoding the JSON answers and
+  spent in ``http.client`` (``HttpTransport.request``), in decoding the JSON answers and
   in validating them with jsonschema;
 * RSS after each stage and the peak so far (``ru_maxrss``), and the result's size.
-
-``--slim-run`` simulates a proposed change: each run's entry in ``results``
-keeps only ``id``, ``status``, ``startedAt``, ``finishedAt`` and
-``stats.rebootCount`` instead of the whole run object. Nothing under plugins/ is
-changed: the function that builds an entry is replaced in this process only.
 """
 
 import argparse
@@ -98,16 +93,14 @@ def create_runs(url, count):
         return json.loads(response.read())["data"]
 
 
-def instrument(stages, slim_run):
+def instrument(stages):
     # pylint: disable=import-outside-toplevel,import-error  # the installed collection, on sys.path now
-    import requests
-
     from ansible.module_utils import basic
 
-    from ansible_collections.apify.platform.plugins.module_utils import _client, _module, _rebooter, _runs
+    from ansible_collections.apify.platform.plugins.module_utils import _client, _http, _module, _rebooter, _runs
 
-    stages.mark("imports (ansible.module_utils, requests, jsonschema, the collection)")
-    requests.Session.request = stages.timed("requests: Session.request", requests.Session.request)
+    stages.mark("imports (ansible.module_utils, http.client, jsonschema, the collection)")
+    _http.HttpTransport.request = stages.timed("http.client: HttpTransport.request", _http.HttpTransport.request)
     _client.ApifyClient._decode = stages.timed("JSON decode of answers", _client.ApifyClient._decode)
     _runs.validate = stages.timed("jsonschema validation", _runs.validate)
 
@@ -121,8 +114,8 @@ def instrument(stages, slim_run):
 
     reboot_all = _rebooter.Rebooter.reboot_all
 
-    def timed_reboot_all(self, run_ids, concurrency):
-        entries = reboot_all(self, run_ids, concurrency)
+    def timed_reboot_all(self, run_ids, concurrency, **kwargs):
+        entries = reboot_all(self, run_ids, concurrency, **kwargs)
         stages.mark(
             "the batch: %d runs read and rebooted, %d at a time" % (len(run_ids), concurrency),
             "thread CPU: " + ", ".join("%s %.1f s" % item for item in sorted(stages.cpu.items())),
@@ -166,17 +159,6 @@ def instrument(stages, slim_run):
 
     basic.AnsibleModule._record_module_result = timed_record
 
-    if slim_run:
-        result = _rebooter._result
-
-        def slim_result(run_id, rebooted, run, msg, warning=None):
-            if run is not None:
-                run = {key: run.get(key) for key in ("id", "status", "startedAt", "finishedAt")}
-                run["stats"] = {"rebootCount": (run.get("stats") or {}).get("rebootCount")}
-            return result(run_id, rebooted, run, msg, warning)
-
-        _rebooter._result = slim_result
-
 
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
@@ -184,7 +166,6 @@ def main(argv):
     parser.add_argument("--n", type=int, default=10000)
     parser.add_argument("--latency-ms", type=float, default=0)
     parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--slim-run", action="store_true", help="simulate results that carry a slim run")
     args = parser.parse_args(argv)
 
     workdir = tempfile.mkdtemp(prefix="apify-profile-")
@@ -196,7 +177,7 @@ def main(argv):
         sys.path.insert(0, os.path.abspath(args.collections))
         stages = Stages()
         stages.mark("interpreter up", "RSS before any import")
-        instrument(stages, args.slim_run)
+        instrument(stages)
         # pylint: disable-next=import-outside-toplevel,import-error
         from ansible_collections.apify.platform.plugins.modules import apify_run_reboot
 
@@ -212,7 +193,7 @@ def main(argv):
         emulator.wait()
     print(
         "apify_run_reboot, run_ids of %d runs, concurrency %d, latency %g ms%s: exit %s, %s"
-        % (args.n, args.concurrency, args.latency_ms, ", SLIM run in each result (simulated)" if args.slim_run else "", code, result["msg"])
+        % (args.n, args.concurrency, args.latency_ms, "", code, result["msg"])
     )
     print()
     print("| Stage | Seconds | At (s) | RSS after (MB) | Peak RSS so far (MB) | Note |")

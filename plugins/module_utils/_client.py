@@ -24,7 +24,6 @@ import json
 import math
 import random
 import time
-
 from urllib.parse import quote, urlencode
 
 from ansible_collections.apify.platform.plugins.module_utils._errors import (

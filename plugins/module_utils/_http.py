@@ -29,12 +29,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
+import http.client as http_client
 import os
 import select
 import socket
 import threading
-
-import http.client as http_client
 from urllib.parse import unquote, urlencode, urlsplit
 
 try:
@@ -71,24 +70,35 @@ class HttpResponse:
 
 
 def _proxy_settings(environ):
-    """The ``*_proxy`` variables as ``{scheme: url, "no": hosts}``; lower-case names win, as in urllib."""
+    """The ``*_proxy`` variables as ``{scheme: url, "no": hosts}``.
+
+    As in urllib: upper-case names are read first, then lower-case ones, which
+    win; an empty lower-case variable removes the upper-case one.
+    """
     found = {}
     for name in sorted(environ, key=lambda name: name != name.upper()):
         lower = name.lower()
-        if lower.endswith("_proxy") and environ[name]:
-            found[lower[: -len("_proxy")]] = environ[name]
+        if not lower.endswith("_proxy"):
+            continue
+        key = lower[: -len("_proxy")]
+        if environ[name]:
+            found[key] = environ[name]
+        elif name == lower:
+            found.pop(key, None)
     return found
 
 
 def proxy_for(scheme, host, environ=None):
     """``(host, port, auth)`` of the proxy for ``scheme://host`` from the environment, or None.
 
-    ``auth`` is a ``Proxy-Authorization`` value or None. Raises ValueError for a
-    proxy this transport cannot use: only an ``http://`` proxy can be asked to
-    CONNECT without TLS to the proxy itself.
+    ``<scheme>_proxy`` is used, else ``all_proxy``; ``no_proxy`` names hosts to
+    reach directly. ``auth`` is a ``Proxy-Authorization`` value or None. Raises
+    ValueError for a proxy this transport cannot use: only an ``http://`` proxy
+    can be asked to CONNECT without TLS to the proxy itself.
     """
     settings = _proxy_settings(os.environ if environ is None else environ)
-    url = settings.get(scheme)
+    name = scheme if settings.get(scheme) else "all"
+    url = settings.get(name)
     if not url:
         return None
     # Imported only when a proxy is set: urllib.request costs a few hundredths of a second.
@@ -98,16 +108,24 @@ def proxy_for(scheme, host, environ=None):
     if proxy_bypass_environment(host, settings):
         return None
     parts = urlsplit(url if "://" in url else "http://" + url)
-    if parts.scheme != "http" or not parts.hostname:
-        raise ValueError(
-            "the %s_proxy setting names %s://%s, which cannot be used: give an http:// proxy (it is asked to CONNECT)"
-            % (scheme, parts.scheme, parts.hostname or "")
-        )
+    problem = None
+    if parts.scheme != "http":
+        problem = "names a %s:// proxy; give an http:// proxy (it is asked to CONNECT)" % parts.scheme
+    elif not parts.hostname:
+        problem = "has no host name"
+    else:
+        try:
+            port = parts.port or 80
+        except ValueError:
+            problem = "has a port that is not a number from 0 to 65535"
+    if problem:
+        # The value itself is not shown: it may hold the proxy's password.
+        raise ValueError("the %s_proxy environment variable %s." % (name, problem))
     auth = None
     if parts.username is not None:
         pair = "%s:%s" % (unquote(parts.username), unquote(parts.password or ""))
         auth = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
-    return parts.hostname, parts.port or 80, auth
+    return parts.hostname, port, auth
 
 
 def _dropped(connection):
@@ -196,7 +214,7 @@ class HttpTransport:
         except socket.timeout:
             connection.close()
             raise HttpError("no answer from %s within %g s" % (self.where, self.timeout), timeout=True) from None
-        except (OSError, http_client.HTTPException) as exc:
+        except (OSError, http_client.HTTPException, UnicodeError) as exc:  # UnicodeError: a host name IDNA refuses
             connection.close()
             raise HttpError("%s: %s: %s" % (self.where, type(exc).__name__, exc)) from None
         response = HttpResponse(answer.status, answer.reason, {k.lower(): v for k, v in answer.getheaders()}, body)
