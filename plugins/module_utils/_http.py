@@ -110,7 +110,7 @@ def proxy_for(scheme, host, environ=None):
     parts = urlsplit(url if "://" in url else "http://" + url)
     problem = None
     if parts.scheme != "http":
-        problem = "names a %s:// proxy; give an http:// proxy (it is asked to CONNECT)" % parts.scheme
+        problem = "names a proxy with the scheme %s; use an http:// proxy (it is asked to CONNECT)" % parts.scheme
     elif not parts.hostname:
         problem = "has no host name"
     else:

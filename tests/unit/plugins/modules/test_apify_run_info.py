@@ -106,7 +106,7 @@ def test_listing_defaults(api, run_module):
 def test_https_proxy_is_a_configuration_error_before_any_request(api, run_module, monkeypatch, module_args):
     monkeypatch.setenv("HTTPS_PROXY", "https://proxy.example:3128")
     result = run_module(main, module_args)
-    message = "the https_proxy setting names https://proxy.example, which cannot be used: give an http:// proxy (it is asked to CONNECT)"
+    message = "the https_proxy environment variable names a proxy with the scheme https; use an http:// proxy (it is asked to CONNECT)."
     assert result["failed"] is True and result["changed"] is False
     assert result["msg"] == message and result["error"] == {"kind": "configuration", "message": message}
     assert "Traceback" not in json.dumps(result)

@@ -350,7 +350,7 @@ def test_refused_connection_fails_with_the_transport_message(api, run_module):
     assert api.count("GET") == 1
 
 
-HTTPS_PROXY_REFUSED = "the https_proxy setting names https://proxy.example, which cannot be used: give an http:// proxy (it is asked to CONNECT)"
+HTTPS_PROXY_REFUSED = "the https_proxy environment variable names a proxy with the scheme https; use an http:// proxy (it is asked to CONNECT)."
 
 
 @pytest.mark.parametrize("name", ["HTTPS_PROXY", "https_proxy"])
