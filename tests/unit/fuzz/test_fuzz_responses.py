@@ -4,7 +4,7 @@
 
 """Fuzzing the response handling: ApifyClient -> _runs -> _rebooter over generated answers.
 
-A fake ``requests.Session`` answers every request with a body hypothesis draws: valid
+A fake ``HttpTransport`` answers every request with a body hypothesis draws: valid
 runs and lists (hypothesis-jsonschema, from the collection's own schemas), realistic runs
 with fields deleted, retyped, nulled, made huge or non-ASCII, and bodies that are not JSON
 at all (truncated, empty, HTML, invalid UTF-8), under any status and Content-Type, or a
@@ -35,13 +35,15 @@ import pytest
 hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is a test-only dependency: `make proof` runs this")
 hypothesis_jsonschema = pytest.importorskip("hypothesis_jsonschema", reason="a test-only dependency of `make proof`")
 
-import requests  # noqa: E402  pylint: disable=wrong-import-position
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402  pylint: disable=wrong-import-position
-from requests.structures import CaseInsensitiveDict  # noqa: E402  pylint: disable=wrong-import-position
 
 from ansible_collections.apify.platform.plugins.module_utils import _schemas  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.apify.platform.plugins.module_utils._client import ApifyClient  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyError  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.apify.platform.plugins.module_utils._http import (  # noqa: E402  pylint: disable=wrong-import-position
+    HttpError,
+    HttpResponse,
+)
 from ansible_collections.apify.platform.plugins.module_utils._rebooter import (  # noqa: E402  pylint: disable=wrong-import-position
     Rebooter,
     RebootOptions,
@@ -232,15 +234,19 @@ BODIES = st.one_of(
 STATUSES = st.sampled_from([200, 200, 200, 201, 204, 301, 302, 307, 400, 401, 403, 404, 405, 418, 429, 500, 502, 503, 504])
 CONTENT_TYPES = st.sampled_from(["application/json", "application/json; charset=utf-8", "text/html", "text/plain", "application/octet-stream", None])
 RETRY_AFTER = st.one_of(st.none(), st.sampled_from(["0", "1", "2.5", "-1", "1e400", "nan", "soon", "Wed, 21 Oct 2015 07:28:00 GMT", "31", "100000"]))
+# What HttpTransport raises, worded as it words it (one quotes the token: the client must redact it).
 TRANSPORT_ERRORS = st.sampled_from(
     [
-        requests.exceptions.ConnectionError("Connection refused"),
-        requests.exceptions.ReadTimeout("Read timed out. (read timeout=30)"),
-        requests.exceptions.ConnectTimeout("Connect timed out"),
-        requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead"),
-        requests.exceptions.ContentDecodingError("Received response with content-encoding: gzip, but failed to decode it."),
-        requests.exceptions.SSLError("certificate verify failed"),
-        requests.exceptions.TooManyRedirects("Exceeded 30 redirects."),
+        HttpError("api.apify.example:443: ConnectionRefusedError: [Errno 111] Connection refused"),
+        HttpError("no answer from api.apify.example:443 within 30 s", timeout=True),
+        HttpError("no answer from api.apify.example:443 (through the proxy proxy.example:3128) within 1 s", timeout=True),
+        HttpError("api.apify.example:443: RemoteDisconnected: Remote end closed connection without response"),
+        HttpError("api.apify.example:443: IncompleteRead: IncompleteRead(12 bytes read, 88 more expected)"),
+        HttpError("api.apify.example:443: SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"),
+        HttpError("api.apify.example:443: ConnectionResetError: [Errno 104] Connection reset by peer"),
+        HttpError("api.apify.example:443: OSError: Tunnel connection failed: 407 Proxy Authentication Required"),
+        HttpError("api.apify.example:443: LineTooLong: got more than 65536 bytes when reading header line"),
+        HttpError("api.apify.example:443: OSError: echoed Bearer " + TOKEN),
     ]
 )
 
@@ -291,47 +297,42 @@ class FakeClock:
         self.t += seconds
 
 
-class FuzzSession(requests.Session):
-    """Answers each request with what ``draw`` gives; records every exchange."""
+class FuzzTransport:
+    """An ``HttpTransport`` stand-in: answers each request with what ``draw`` gives; records every exchange."""
 
     def __init__(self, draw_answer):
-        super().__init__()
         self.draw_answer = draw_answer
         self.exchanges = []
 
-    def request(self, method, url, **kwargs):  # pylint: disable=arguments-differ
-        assert kwargs.get("allow_redirects") is False
-        assert TOKEN not in url and "token=" not in url
-        assert self.headers["Authorization"] == "Bearer " + TOKEN
+    def request(self, method, path, params=None, headers=None):
+        assert path.startswith("/") and "?" not in path and "://" not in path
+        assert TOKEN not in path and TOKEN not in repr(params) and "token" not in repr(params).lower()
+        assert headers["Authorization"] == "Bearer " + TOKEN
+        assert [name for name, value in headers.items() if TOKEN in value] == ["Authorization"]
         if len(self.exchanges) >= MAX_REQUESTS:
-            answer = ("exc", requests.exceptions.ConnectionError("the fake network is down"))
+            answer = ("exc", HttpError("api.apify.example:443: OSError: the fake network is down"))
         else:
             answer = self.draw_answer()
-        self.exchanges.append((method, url[len(API_URL) :], answer))
+        self.exchanges.append((method, path, answer))
         if answer[0] == "exc":
             raise answer[1]
         dummy, status, body, content_type, retry_after = answer
-        response = requests.Response()
-        response.status_code = status
-        response._content = body  # pylint: disable=protected-access
-        response.headers = CaseInsensitiveDict()
+        response_headers = {}
         if content_type:
-            response.headers["Content-Type"] = content_type
+            response_headers["content-type"] = content_type
         if retry_after is not None:
-            response.headers["Retry-After"] = retry_after
+            response_headers["retry-after"] = retry_after
         if 300 <= status < 400:
-            response.headers["Location"] = "https://elsewhere.example/?token=" + TOKEN
-        response.reason = "Reason %d" % status
-        response.url = url
-        return response
+            response_headers["location"] = "https://elsewhere.example/?token=" + TOKEN
+        return HttpResponse(status, "Reason %d" % status, response_headers, body)
 
 
 def make_client(data, strategy=None, **kwargs):
     clock = FakeClock()
     strategy = answers() if strategy is None else strategy
-    session = FuzzSession(lambda: data.draw(strategy))
-    client = ApifyClient(API_URL, token=TOKEN, timeout=1.0, retries=kwargs.pop("retries", 2), sleep=clock.sleep, rand=lambda: 0.5, session=session)
-    return client, session, clock
+    transport = FuzzTransport(lambda: data.draw(strategy))
+    client = ApifyClient(API_URL, token=TOKEN, timeout=1.0, retries=kwargs.pop("retries", 2), sleep=clock.sleep, rand=lambda: 0.5, transport=transport)
+    return client, transport, clock
 
 
 def check_error(exc, method, path):
@@ -382,7 +383,7 @@ def outcome(test, exc=None, result=None):
 @FUZZ
 @given(st.data())
 def test_get_run(data):
-    client, session, dummy = make_client(data)
+    client, transport, dummy = make_client(data)
     try:
         run = get_run(client, RUN_ID)
     except Exception as exc:  # pylint: disable=broad-except
@@ -390,7 +391,7 @@ def test_get_run(data):
         outcome("get_run", exc)
         return
     outcome("get_run", result=run)
-    last = session.exchanges[-1][2]
+    last = transport.exchanges[-1][2]
     assert last[0] == "resp" and 200 <= last[1] < 300
     assert run == parse(last)["data"] and valid({"data": run}, _schemas.RUN_RESPONSE)
 
@@ -398,25 +399,25 @@ def test_get_run(data):
 @FUZZ
 @given(st.data())
 def test_post_reboot(data):
-    client, session, dummy = make_client(data)
+    client, transport, dummy = make_client(data)
     try:
         run = post_reboot(client, RUN_ID)
     except Exception as exc:  # pylint: disable=broad-except
         check_error(exc, "POST", REBOOT_PATH)
         outcome("post_reboot", exc)
         # A POST is repeated only after a 429: the API did not act on it.
-        for method, dummy2, answer in session.exchanges[:-1]:
+        for method, dummy2, answer in transport.exchanges[:-1]:
             assert method == "POST" and answer[0] == "resp" and answer[1] == 429
         return
     outcome("post_reboot", result=run)
-    assert all(answer[1] == 429 for dummy2, dummy3, answer in session.exchanges[:-1])
-    assert run == parse(session.exchanges[-1][2])["data"]
+    assert all(answer[1] == 429 for dummy2, dummy3, answer in transport.exchanges[:-1])
+    assert run == parse(transport.exchanges[-1][2])["data"]
 
 
 @FUZZ
 @given(st.data(), st.sampled_from([None, 1, 3]))
 def test_list_runs(data, limit):
-    client, session, dummy = make_client(data, st.one_of(plausible_pages(), answers()))
+    client, transport, dummy = make_client(data, st.one_of(plausible_pages(), answers()))
     try:
         items, total = list_runs(client, actor_id="FuzzActor00000001", statuses=["RUNNING"], limit=limit)
     except Exception as exc:  # pylint: disable=broad-except
@@ -424,7 +425,7 @@ def test_list_runs(data, limit):
         outcome("list_runs", exc)
         return
     outcome("list_runs", result=items)
-    pages = [parse(answer)["data"] for method, dummy2, answer in session.exchanges if answer[0] == "resp" and 200 <= answer[1] < 300]
+    pages = [parse(answer)["data"] for method, dummy2, answer in transport.exchanges if answer[0] == "resp" and 200 <= answer[1] < 300]
     assert items == [item for page in pages for item in page["items"]]
     assert total == pages[-1]["total"]
     assert all(valid({"data": page}, _schemas.LIST_OF_RUNS_RESPONSE) for page in pages)
@@ -433,13 +434,13 @@ def test_list_runs(data, limit):
 @FUZZ
 @given(st.data(), st.sampled_from([None, 0, 2]))
 def test_reboot(data, max_reboot_count):
-    client, session, clock = make_client(data, st.one_of(plausible_answers(), answers()))
+    client, transport, clock = make_client(data, st.one_of(plausible_answers(), answers()))
     rebooter = Rebooter(client, RebootOptions(max_reboot_count=max_reboot_count), sleep=clock.sleep, now=clock.now)
     posted = False
     try:
         result = rebooter.reboot(RUN_ID)
     except Exception as exc:  # pylint: disable=broad-except
-        posted = any(exchange[0] == "POST" for exchange in session.exchanges)
+        posted = any(exchange[0] == "POST" for exchange in transport.exchanges)
         # The failing request is named: the read's or the reboot's (after a 400 to the reboot, the
         # run is read again, and a failure of that read is what is reported).
         check_error(exc, "POST" if posted and REBOOT_PATH in str(exc) else "GET", REBOOT_PATH if posted and REBOOT_PATH in str(exc) else RUN_PATH)
@@ -447,7 +448,7 @@ def test_reboot(data, max_reboot_count):
         result = None
     else:
         outcome("reboot", result=result)
-    check_reboot_safety(session.exchanges, result)
+    check_reboot_safety(transport.exchanges, result)
 
 
 def check_reboot_safety(exchanges, result):
@@ -521,22 +522,22 @@ def test_a_counter_that_went_down_is_not_a_reason_to_reboot_again():
         + [("resp", 200, json_bytes({"data": base_run("RUNNING", 2)}), "application/json", None)] * 10
     )
     clock = FakeClock()
-    session = FuzzSession(lambda: next(script))
-    client = ApifyClient(API_URL, token=TOKEN, timeout=1.0, retries=2, sleep=clock.sleep, rand=lambda: 0.5, session=session)
+    transport = FuzzTransport(lambda: next(script))
+    client = ApifyClient(API_URL, token=TOKEN, timeout=1.0, retries=2, sleep=clock.sleep, rand=lambda: 0.5, transport=transport)
     try:
         result = Rebooter(client, RebootOptions(), sleep=clock.sleep, now=clock.now).reboot(RUN_ID)
     except ApifyError:
         result = None
-    check_reboot_safety(session.exchanges, result)
+    check_reboot_safety(transport.exchanges, result)
 
 
 # Found by fuzzing: json.loads raises RecursionError, not ValueError, on absurdly nested JSON.
 @pytest.mark.parametrize("status", [200, 500])
 def test_deeply_nested_json_is_a_clear_failure(status):
     answers_given = iter([("resp", status, b"[" * 100000, "application/json", None)] * 10)
-    session = FuzzSession(lambda: next(answers_given))
+    transport = FuzzTransport(lambda: next(answers_given))
     clock = FakeClock()
-    client = ApifyClient(API_URL, token=TOKEN, timeout=1.0, retries=0, sleep=clock.sleep, session=session)
+    client = ApifyClient(API_URL, token=TOKEN, timeout=1.0, retries=0, sleep=clock.sleep, transport=transport)
     try:
         get_run(client, RUN_ID)
     except ApifyError as exc:
@@ -549,7 +550,7 @@ def test_a_schema_error_never_quotes_the_token():
     body["stats"]["rebootCount"] = "Bearer " + TOKEN
     script = iter([("resp", 200, json_bytes({"data": body}), "application/json", None)])
     clock = FakeClock()
-    client = ApifyClient(API_URL, token=TOKEN, timeout=1.0, retries=0, sleep=clock.sleep, session=FuzzSession(lambda: next(script)))
+    client = ApifyClient(API_URL, token=TOKEN, timeout=1.0, retries=0, sleep=clock.sleep, transport=FuzzTransport(lambda: next(script)))
     with pytest.raises(ApifyError) as caught:
         get_run(client, RUN_ID)
     check_error(caught.value, "GET", RUN_PATH)

@@ -4,10 +4,12 @@
 
 """Shared fakes for the module_utils unit tests.
 
-The HTTP boundary is a scripted stand-in for ``requests.Session``: it records
-every request (method, URL, params, headers, timeout, allow_redirects) and
-answers from per-route queues of responses, exceptions or callables. Time is a
-fake clock whose ``sleep`` only advances a counter, so no test ever sleeps.
+The HTTP boundary is a scripted stand-in for ``_http.HttpTransport``: it takes
+the same ``request(method, path, params=None, headers=None)`` call, records
+every request (method, path, params, headers, fake time) and answers from
+per-route queues of responses, ``HttpError`` exceptions or callables. Answers
+are ``HttpResponse`` objects, as the real transport gives. Time is a fake
+clock whose ``sleep`` only advances a counter, so no test ever sleeps.
 Everything is handed to the tests through the ``fake`` fixture.
 """
 
@@ -17,15 +19,16 @@ __metaclass__ = type
 
 import copy
 import json
+import os
 import time
 
 import pytest
-from requests.structures import CaseInsensitiveDict
 
 from ansible.module_utils.six.moves.http_client import responses as HTTP_REASONS
-from ansible.module_utils.six.moves.urllib.parse import urlsplit
+from ansible.module_utils.six.moves.urllib.parse import urlencode
 
 from ansible_collections.apify.platform.plugins.module_utils._client import ApifyClient
+from ansible_collections.apify.platform.plugins.module_utils._http import HttpError, HttpResponse
 
 API_URL = "https://api.apify.example"
 TOKEN = "apify_api_S3CRETt0ken0123456789abcdefXYZ"
@@ -58,20 +61,23 @@ class FakeClock:
         return self.t - self.start
 
 
-class FakeResponse:
-    """The parts of ``requests.Response`` the client reads."""
+class FakeResponse(HttpResponse):
+    """An ``HttpResponse`` built from a JSON document (``body``) or raw text/bytes (``raw``).
+
+    Header names are lower-cased, as the real transport gives them; ``header()``
+    is the real, case-insensitive lookup.
+    """
 
     def __init__(self, status=200, body=None, raw=None, headers=None, reason=None):
-        self.status_code = status
         if raw is not None:
-            self.content = raw if isinstance(raw, bytes) else raw.encode("utf-8")
+            content = raw if isinstance(raw, bytes) else raw.encode("utf-8")
             default_type = "text/html"
         else:
-            self.content = json.dumps(body).encode("utf-8")
+            content = json.dumps(body).encode("utf-8")
             default_type = "application/json"
-        self.headers = CaseInsensitiveDict({"Content-Type": default_type})
-        self.headers.update(headers or {})
-        self.reason = reason if reason is not None else HTTP_REASONS.get(status, "")
+        all_headers = {"content-type": default_type}
+        all_headers.update((name.lower(), value) for name, value in (headers or {}).items())
+        super().__init__(status, reason if reason is not None else HTTP_REASONS.get(status, ""), all_headers, content)
 
 
 class Repeat:
@@ -82,55 +88,50 @@ class Repeat:
 
 
 class Call:
-    """One recorded request."""
+    """One recorded request, as the client handed it to the transport."""
 
-    def __init__(self, method, url, params, headers, timeout, allow_redirects, kwargs, at):
+    def __init__(self, base_url, method, path, params, headers, at):
         self.method = method
-        self.url = url
-        self.path = urlsplit(url).path
+        self.path = path
         self.params = copy.deepcopy(params)
-        self.headers = CaseInsensitiveDict(headers)
-        self.timeout = timeout
-        self.allow_redirects = allow_redirects
-        self.kwargs = kwargs
+        self.headers = dict(headers) if headers is not None else None
         self.at = at  # fake time at which it was sent
+        # What the real transport would put on the wire, as a URL: only for reading in tests.
+        self.target = path + ("?" + urlencode(params) if params else "")
+        self.url = base_url + self.target
 
     def __repr__(self):
-        return "Call(%s %s %r)" % (self.method, self.url, self.params)
+        return "Call(%s %s %r)" % (self.method, self.path, self.params)
 
 
-class FakeSession:
-    """A ``requests.Session`` stand-in answering from scripted per-route queues.
+class FakeTransport:
+    """An ``HttpTransport`` stand-in answering from scripted per-route queues.
 
     ``script(method, path, *outcomes)`` appends outcomes for that route; an
-    outcome is a FakeResponse, an exception instance (raised), a callable
-    ``f(call)`` returning either, or ``Repeat(outcome)``. An unscripted
-    request fails the test.
+    outcome is a FakeResponse, an exception instance (raised: ``HttpError`` for
+    what the real transport raises), a callable ``f(call)`` returning either, or
+    ``Repeat(outcome)``. An unscripted request fails the test, and so does a
+    ``path`` that is not a bare path (a full URL, or a query in it).
     """
 
-    def __init__(self, clock=None, latency=0.0):
-        self.headers = CaseInsensitiveDict()
-        self.verify = True
-        self.trust_env = True
-        self.adapters = {}
+    def __init__(self, base_url=API_URL, clock=None, latency=0.0):
+        self.base_url = base_url
         self.calls = []
         self.routes = {}
         self.clock = clock
         self.latency = latency
 
-    def mount(self, prefix, adapter):
-        self.adapters[prefix] = adapter
-
     def script(self, method, path, *outcomes):
         self.routes.setdefault((method, path), []).extend(outcomes)
         return self
 
-    def request(self, method, url, params=None, timeout=None, allow_redirects=True, **kwargs):
-        call = Call(method, url, params, self.headers, timeout, allow_redirects, kwargs, self.clock.now() if self.clock else None)
+    def request(self, method, path, params=None, headers=None):
+        assert path.startswith("/") and "://" not in path and "?" not in path and "#" not in path, "not a bare path: %r" % (path,)
+        call = Call(self.base_url, method, path, params, headers, self.clock.now() if self.clock else None)
         self.calls.append(call)
-        queue = self.routes.get((method, call.path))
+        queue = self.routes.get((method, path))
         if not queue:
-            raise AssertionError("unscripted request: %s %s" % (method, url))
+            raise AssertionError("unscripted request: %s %s" % (method, call.target))
         outcome = queue[0]
         if isinstance(outcome, Repeat):
             outcome = outcome.outcome
@@ -143,6 +144,9 @@ class FakeSession:
         if isinstance(outcome, BaseException):
             raise outcome
         return outcome
+
+    def close(self):
+        pass
 
     def of(self, method=None, path=None):
         return [c for c in self.calls if (method is None or c.method == method) and (path is None or c.path == path)]
@@ -217,15 +221,16 @@ class Fake:
     REBOOT_PATH = REBOOT_PATH
     Repeat = Repeat
     FakeResponse = FakeResponse
-    FakeSession = FakeSession
+    FakeTransport = FakeTransport
     FakeClock = FakeClock
+    HttpError = HttpError
 
     def __init__(self):
         self.clock = FakeClock()
-        self.session = FakeSession(clock=self.clock)
+        self.transport = FakeTransport(clock=self.clock)
 
     def client(self, token=TOKEN, api_url=API_URL, rand=lambda: 0.0, **kwargs):
-        kwargs.setdefault("session", self.session)
+        kwargs.setdefault("transport", self.transport)
         kwargs.setdefault("sleep", self.clock.sleep)
         return ApifyClient(api_url, token=token, rand=rand, **kwargs)
 
@@ -245,6 +250,16 @@ class Fake:
         return FakeResponse(status, {"error": {"type": error_type, "message": message}}, headers=headers)
 
     @staticmethod
+    def refused(where="api.apify.example:443"):
+        """The HttpError the transport raises when nothing listens."""
+        return HttpError("%s: ConnectionRefusedError: [Errno 111] Connection refused" % where)
+
+    @staticmethod
+    def timed_out(seconds=30, where="api.apify.example:443"):
+        """The HttpError the transport raises when no answer came in time."""
+        return HttpError("no answer from %s within %g s" % (where, seconds), timeout=True)
+
+    @staticmethod
     def page(items, total, offset=0, limit=1000):
         return FakeResponse(200, {"data": {"total": total, "offset": offset, "limit": limit, "count": len(items), "desc": False, "items": items}})
 
@@ -252,6 +267,14 @@ class Fake:
 @pytest.fixture
 def fake():
     return Fake()
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_environment(monkeypatch):
+    """No test depends on the proxy settings of the machine that runs it."""
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture(autouse=True)
