@@ -46,7 +46,7 @@ def reboot_count(run):
 
 
 # The fields of a run that a batch result keeps by default (see compact_run()).
-COMPACT_RUN_FIELDS = ("id", "actId", "actorTaskId", "status", "startedAt", "finishedAt")
+COMPACT_RUN_FIELDS = ("id", "status", "startedAt", "finishedAt")
 
 
 def compact_run(run):

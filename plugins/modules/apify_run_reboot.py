@@ -78,9 +78,9 @@ options:
   full_runs:
     description:
       - With O(run_ids), O(actor_id) or O(task_id), put the whole run object in each entry of RV(results).
-      - By default each entry's C(run) holds only C(id), C(actId), C(actorTaskId), C(status),
-        C(startedAt), C(finishedAt) and C(stats.rebootCount), which keeps a task over thousands
-        of runs light (about a tenth of the memory). Read more with M(apify.platform.apify_run_info).
+      - By default each entry's C(run) holds only C(id), C(status), C(startedAt), C(finishedAt) and
+        C(stats.rebootCount), which keeps a task over thousands of runs light (about a tenth of the
+        memory). Read more with M(apify.platform.apify_run_info).
     type: bool
     default: false
   fail_if_not_running:
@@ -187,8 +187,6 @@ results:
       msg: Run 3KH8gEpp4d8uQSe8T was rebooted (reboot count 0 -> 1).
       run:
         id: 3KH8gEpp4d8uQSe8T
-        actId: HDSasDasz78YcAPEB
-        actorTaskId: null
         status: RUNNING
         startedAt: "2026-11-28T07:34:24.202Z"
         finishedAt: null

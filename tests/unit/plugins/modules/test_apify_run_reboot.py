@@ -322,8 +322,6 @@ def test_batch_entries_hold_a_compact_run_unless_asked(api, run_module, full_run
     else:
         assert run == {
             "id": run_id,
-            "actId": "HDSasDasz78YcAPEB",
-            "actorTaskId": None,
             "status": "RUNNING",
             "startedAt": "2026-11-28T07:34:24.202Z",
             "finishedAt": None,
