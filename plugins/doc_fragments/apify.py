@@ -43,7 +43,8 @@ options:
       - How many times a request is retried after a transient failure, from 0 to 20.
       - Reads (C(GET)) are retried on HTTP 429, 5xx, timeouts and connection errors; a reboot
         (C(POST)) is retried on HTTP 429 only. Backoff starts at 0.5 seconds, doubles, has a
-        random factor up to 2, honours C(Retry-After), and no single wait exceeds 30 seconds.
+        random factor up to 2, and stops growing at 30 seconds; a C(Retry-After) is honoured, and one over
+        30 seconds ends the retries.
     type: int
     default: 5
 requirements:

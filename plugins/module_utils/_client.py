@@ -38,7 +38,8 @@ USER_AGENT = "apify.platform-ansible-collection/%s" % COLLECTION_VERSION
 
 # Apify recommends exponential backoff from 500 ms with a random factor up to 2x.
 BACKOFF_BASE = 0.5
-# No single sleep lasts longer than this; a Retry-After above it ends the retries.
+# No single sleep lasts longer than this: our own backoff stops growing there, and a
+# Retry-After above it ends the retries (waiting less would ignore the server).
 BACKOFF_CAP = 30.0
 
 REDACTED = "********"
@@ -48,8 +49,8 @@ def retry_delay(attempt, retry_after=None, base=BACKOFF_BASE, rand=random.random
     """Seconds to sleep before retry number ``attempt`` (0 for the first retry).
 
     Doubling from ``base`` with a random factor in [1, 2); a ``Retry-After``
-    given by the server is a floor. The caller compares the result with
-    ``BACKOFF_CAP``.
+    given by the server is a floor. ``ApifyClient.backoff_delay()`` caps the
+    result at ``BACKOFF_CAP``.
     """
     delay = base * (2**attempt) * (1.0 + rand())
     if retry_after is not None:
@@ -125,17 +126,14 @@ class ApifyClient:
                 error = self._error_from(method, shown, response)
                 retryable = response.status == 429 or (idempotent and response.status >= 500)
                 retry_after = parse_retry_after(response.header("Retry-After"))
-            if not retryable or attempt >= self.retries:
+            if not retryable or attempt >= self.retries or (retry_after is not None and retry_after > BACKOFF_CAP):
                 raise error
-            delay = self.backoff_delay(attempt, retry_after)
-            if delay > BACKOFF_CAP:
-                raise error
-            self._sleep(delay)
+            self._sleep(self.backoff_delay(attempt, retry_after))
             attempt += 1
 
     def backoff_delay(self, attempt, retry_after=None):
-        """retry_delay() with this client's random source."""
-        return retry_delay(attempt, retry_after, rand=self._rand)
+        """retry_delay() with this client's random source, at most ``BACKOFF_CAP``."""
+        return min(retry_delay(attempt, retry_after, rand=self._rand), BACKOFF_CAP)
 
     def _decode(self, method, path, response):
         try:

@@ -497,15 +497,16 @@ def test_backoff_doubles_with_jitter(fake):
     assert times == [0, 0.75, 2.25, 5.25, 11.25]
 
 
-def test_delay_above_cap_ends_retries(fake):
+def test_backoff_stops_growing_at_the_cap_and_every_retry_is_made(fake):
     client = fake.client(retries=20, rand=lambda: 0.99)
     fake.transport.script("GET", PATH, fake.Repeat(fake.error(502)))
     with pytest.raises(ApifyApiError):
         client.get(PATH)
-    # 0.5 * 2**5 * 1.99 = 31.84 > 30: the sixth retry is never slept for
-    assert len(fake.transport.calls) == 6
-    assert len(fake.clock.sleeps) == 5
-    assert max(fake.clock.sleeps) <= BACKOFF_CAP
+    # retries=20 means 20 retries: 0.5 * 2**5 * 1.99 = 31.84 > 30, so from the sixth on each waits 30 s
+    assert len(fake.transport.calls) == 21
+    assert len(fake.clock.sleeps) == 20
+    assert fake.clock.sleeps[:5] == pytest.approx([0.5 * 2**n * 1.99 for n in range(5)])
+    assert fake.clock.sleeps[5:] == [BACKOFF_CAP] * 15
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import itertools
 
 import pytest
 
+from ansible_collections.apify.platform.plugins.module_utils._client import BACKOFF_CAP
 from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyApiError,
     ApifyError,
@@ -310,6 +311,18 @@ def test_failed_post_resends_are_bounded_by_retries(fake):
     assert fake.transport.methods == ["GET"] + ["POST", "GET"] * 3
     assert len(fake.clock.sleeps) == 2
     assert 0.5 <= fake.clock.sleeps[0] < 1.0 and 1.0 <= fake.clock.sleeps[1] < 2.0
+
+
+def test_failed_post_resend_backoff_stops_growing_at_the_cap(fake):
+    fake.transport.script("GET", fake.RUN_PATH, fake.Repeat(get_ok(fake, count=0)))
+    fake.transport.script("POST", fake.REBOOT_PATH, fake.Repeat(fake.error(500, "internal-error", "Oops")))
+    with pytest.raises(ApifyError):
+        rebooter(fake, retries=10).reboot(fake.RUN_ID)
+    assert posts(fake) == 11
+    # 0.5 s doubling: the seventh wait would pass 30 s, so it and the ones after it are 30 s
+    assert len(fake.clock.sleeps) == 10
+    assert max(fake.clock.sleeps) == BACKOFF_CAP
+    assert fake.clock.sleeps[6:] == [BACKOFF_CAP] * 4
 
 
 def test_failed_post_with_zero_retries_is_not_resent(fake):
