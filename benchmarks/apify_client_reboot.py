@@ -16,6 +16,7 @@ seconds spent after the imports (the process's wall time is measured outside).
 
 import asyncio
 import json
+import os
 import sys
 import time
 
@@ -72,4 +73,9 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    code = main(sys.argv)
+    sys.stdout.flush()
+    # The async client's native HTTP library was seen to abort (SIGABRT) now and then during
+    # interpreter teardown, after every run had been rebooted and counted. Skip the teardown;
+    # the emulator's log, not this exit code alone, is what the benchmark checks.
+    os._exit(code)

@@ -54,7 +54,7 @@ def parse_args(argv):
     parser.add_argument("--latency-ms", type=float, default=50, help="latency per API request (default: %(default)s)")
     parser.add_argument("--concurrency", type=int, default=20, help="of (c) and concurrent (d) (default: %(default)s)")
     parser.add_argument(
-        "--repeat", type=int, default=3, help="measurements of each fast contender ((c), (d), fixed cost); the median is reported (default: %(default)s)"
+        "--repeat", type=int, default=5, help="measurements of each fast contender ((c), (d), fixed cost); the median is reported (default: %(default)s)"
     )
     parser.add_argument("--output", default=os.path.join(HERE, "results"), help="writes OUTPUT.md, OUTPUT.json and OUTPUT.png (default: benchmarks/results)")
     parser.add_argument("--collections", required=True, help="ANSIBLE_COLLECTIONS_PATH with apify.platform installed")
