@@ -162,7 +162,7 @@ demo: venv ## Run the demo (scripts/demo.sh)
 # Extra arguments for `make bench`, e.g. BENCH_ARGS='--slow-n 50 --memory-n 0' (benchmarks/bench.py --help).
 BENCH_ARGS ?=
 
-bench: venv ## Benchmark rebooting many runs (uri loop, the module, apify-client) against the emulator; ~13 min, not in `make test`
+bench: venv ## Benchmark rebooting many runs (uri loop, the module, apify-client) against the emulator; ~10 min, not in `make test`
 	@bash "$(ROOT)/benchmarks/bench.sh" $(BENCH_ARGS)
 
 clean: ## Remove .build, .cache and .venv (ansible-test's venvs in ~/.ansible/test stay)
