@@ -108,19 +108,17 @@ def proxy_for(scheme, host, environ=None):
     if proxy_bypass_environment(host, settings):
         return None
     parts = urlsplit(url if "://" in url else "http://" + url)
-    problem = None
+    # The value itself is never shown: it may hold the proxy's password.
     if parts.scheme != "http":
-        problem = "names a proxy with the scheme %s; use an http:// proxy (it is asked to CONNECT)" % parts.scheme
-    elif not parts.hostname:
-        problem = "has no host name"
-    else:
-        try:
-            port = parts.port or 80
-        except ValueError:
-            problem = "has a port that is not a number from 0 to 65535"
-    if problem:
-        # The value itself is not shown: it may hold the proxy's password.
-        raise ValueError("the %s_proxy environment variable %s." % (name, problem))
+        raise ValueError(
+            "the %s_proxy environment variable names a proxy with the scheme %s; use an http:// proxy (it is asked to CONNECT)." % (name, parts.scheme)
+        )
+    if not parts.hostname:
+        raise ValueError("the %s_proxy environment variable has no host name." % name)
+    try:
+        port = parts.port or 80
+    except ValueError:
+        raise ValueError("the %s_proxy environment variable has a port that is not a number from 0 to 65535." % name) from None
     auth = None
     if parts.username is not None:
         pair = "%s:%s" % (unquote(parts.username), unquote(parts.password or ""))
