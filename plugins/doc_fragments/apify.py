@@ -51,7 +51,8 @@ requirements:
   - jsonschema
 notes:
   - HTTP is the Python standard library's C(http.client), with keep-alive connections. A proxy is taken
-    from the C(https_proxy) (or C(http_proxy)) and C(no_proxy) environment variables, upper or lower case;
+    from the C(https_proxy) (C(http_proxy) for an C(http://) O(api_url); else C(all_proxy)) and C(no_proxy)
+    environment variables, upper or lower case;
     it must be an C(http://) proxy and is asked to C(CONNECT), so TLS runs end to end and the proxy never
     sees the token. Certificates are checked against the system's CA store; C(SSL_CERT_FILE) or
     C(SSL_CERT_DIR) point to another one. Redirects are never followed.

@@ -80,7 +80,6 @@ class ApifyClient:
     """A small, thread-safe client: one pool of keep-alive connections to ``api_url``."""
 
     def __init__(self, api_url, token=None, timeout=30.0, validate_certs=True, retries=5, pool_size=10, sleep=None, rand=None, transport=None):
-        self.api_url = api_url
         self.timeout = timeout
         self.retries = retries
         self._token = token

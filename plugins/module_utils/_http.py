@@ -17,8 +17,8 @@ requests. What requests gave beyond that is done here in a few lines:
   close by the server before reuse, and dropped after any error;
 * TLS with the system's CA store (``SSL_CERT_FILE`` and ``SSL_CERT_DIR`` are
   honoured by OpenSSL); ``validate_certs=False`` turns checks off;
-* proxies from ``https_proxy``, ``http_proxy`` and ``no_proxy`` (upper case
-  too), reached with ``CONNECT``, so TLS runs end to end and the proxy never
+* proxies from ``https_proxy`` or ``http_proxy`` (else ``all_proxy``) and
+  ``no_proxy``, upper case too, reached with ``CONNECT``, so TLS runs end to end and the proxy never
   sees the token; ``user:password@`` in the proxy URL becomes
   ``Proxy-Authorization``;
 * redirects are never followed, and no ``~/.netrc`` is ever read.
