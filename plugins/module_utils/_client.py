@@ -2,11 +2,11 @@
 # Copyright: apify.platform contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Requests to the Apify API: retries, backoff and typed errors, over ``_http``.
+"""Requests to the Apify API: retries, backoff, bounds and typed errors, over ``_session``.
 
 One concern: send a request, retry it when that is safe, and hand back the
-parsed JSON body or a typed error. It never calls ``fail_json`` and never puts
-the token anywhere but the ``Authorization`` header.
+parsed JSON body, checked, or a typed error. It never calls ``fail_json`` and
+never puts the token anywhere but the ``Authorization`` header.
 
 Retry rules:
 
@@ -14,6 +14,12 @@ Retry rules:
   errors;
 * other requests (POST) only on 429, because a 429 means the API did not act.
   Whether a failed POST acted is for the caller to find out (``_rebooter.py``).
+
+Bounds on every answer, each a clear error naming the limit: its size
+(``MAX_ANSWER_BYTES``), its JSON nesting depth (``MAX_JSON_DEPTH``) and the
+time from connect to last byte (``timeout``). An answer that fails the
+caller's ``check`` (or any bound) leaves the connection's state unclear, so
+every idle connection is dropped and none is reused.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -31,7 +37,7 @@ from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyResponseError,
     ApifyTransportError,
 )
-from ansible_collections.apify.platform.plugins.module_utils._http import HttpError, HttpTransport
+from ansible_collections.apify.platform.plugins.module_utils._session import NewConnectionError, Session, deadline, requests
 from ansible_collections.apify.platform.plugins.module_utils._version import COLLECTION_VERSION
 
 USER_AGENT = "apify.platform-ansible-collection/%s" % COLLECTION_VERSION
@@ -43,6 +49,13 @@ BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0
 
 REDACTED = "********"
+
+# Bounds on one answer. A run is a few KiB and a page of 1,000 listed runs about 1 MiB.
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
+CHUNK_BYTES = 64 * 1024
+# An Apify run nests about 5 levels deep; deeper answers are refused before anything
+# (validation, Ansible's own handling of the result) recurses through them.
+MAX_JSON_DEPTH = 32
 
 
 def retry_delay(attempt, retry_after=None, base=BACKOFF_BASE, rand=random.random):
@@ -79,17 +92,18 @@ def path_segment(value):
 class ApifyClient:
     """A small, thread-safe client: one pool of keep-alive connections to ``api_url``."""
 
-    def __init__(self, api_url, token=None, timeout=30.0, validate_certs=True, retries=5, pool_size=10, sleep=None, rand=None, transport=None):
+    def __init__(self, api_url, token=None, timeout=30.0, validate_certs=True, retries=5, pool_size=10, sleep=None, rand=None, session=None, environ=None):
         self.timeout = timeout
         self.retries = retries
         self._token = token
         # Looked up now, not at import, so tests can replace time.sleep and random.random.
         self._sleep = sleep or time.sleep
         self._rand = rand or random.random
-        self.transport = transport or HttpTransport(api_url, timeout, validate_certs=validate_certs, pool_size=pool_size)
+        self.session = Session(api_url, token, validate_certs=validate_certs, pool_size=pool_size, session=session, environ=environ)
         self.headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-        if token:
-            self.headers["Authorization"] = "Bearer %s" % token
+        # Every request that may change something, as "METHOD path", once it has been sent:
+        # whatever happens afterwards, the task has to report changed.
+        self.sent = []
 
     @property
     def has_token(self):
@@ -101,31 +115,37 @@ class ApifyClient:
             return text.replace(self._token, REDACTED)
         return text
 
-    def get(self, path, params=None):
-        return self.request("GET", path, params=params, idempotent=True)
+    def get(self, path, params=None, check=None):
+        return self.request("GET", path, params=params, idempotent=True, check=check)
 
-    def post(self, path, params=None):
-        return self.request("POST", path, params=params, idempotent=False)
+    def post(self, path, params=None, check=None):
+        return self.request("POST", path, params=params, idempotent=False, check=check)
 
-    def request(self, method, path, params=None, idempotent=True):
-        """Send one request with retries; return the decoded JSON body."""
+    def request(self, method, path, params=None, idempotent=True, check=None):
+        """Send one request with retries; return the decoded JSON body, passed through ``check``.
+
+        ``check(document)`` raises ApifyResponseError for an answer that is not
+        to be believed (another run's, or not what the API promises); it is not
+        retried, and the connections are dropped.
+        """
         shown = path + ("?" + urlencode(params) if params else "")
         attempt = 0
         while True:
             retry_after = None
             try:
-                response = self.transport.request(method, path, params=params, headers=self.headers)
-            except HttpError as exc:
-                # The text names the host and the OS error, never a header; redacted anyway.
-                error = ApifyTransportError(method, shown, self.redact(str(exc)), timeout=exc.timeout)
+                status, reason, headers, body = self._exchange(method, path, params, shown)
+            except ApifyTransportError as exc:
+                error = exc
                 retryable = idempotent
             else:
-                if response.status < 300:
-                    return self._decode(method, shown, response)
-                error = self._error_from(method, shown, response)
-                retryable = response.status == 429 or (idempotent and response.status >= 500)
-                retry_after = parse_retry_after(response.header("Retry-After"))
+                if status < 300:
+                    return self._believe(method, shown, status, headers, body, check)
+                error = self._error_from(method, shown, status, reason, headers, body)
+                retryable = status == 429 or (idempotent and status >= 500)
+                retry_after = parse_retry_after(headers.get("Retry-After"))
             if not retryable or attempt >= self.retries or (retry_after is not None and retry_after > BACKOFF_CAP):
+                if isinstance(error, ApifyTransportError):
+                    error.append(self._transport_hint(attempt + 1, idempotent, error.sent))
                 raise error
             self._sleep(self.backoff_delay(attempt, retry_after))
             attempt += 1
@@ -134,41 +154,149 @@ class ApifyClient:
         """retry_delay() with this client's random source, at most ``BACKOFF_CAP``."""
         return min(retry_delay(attempt, retry_after, rand=self._rand), BACKOFF_CAP)
 
-    def _decode(self, method, path, response):
+    def close(self):
+        self.session.close()
+
+    # -- one exchange: request out, whole answer in, within the deadline ---------
+
+    def _exchange(self, method, path, params, shown):
+        """``(status, reason, headers, body)`` of one request, or ApifyTransportError / ApifyResponseError."""
+        with deadline(self.timeout) as limit:
+            try:
+                response = self.session.send(method, path, params, self.headers, self.timeout)
+            except requests.exceptions.RequestException as exc:
+                raise self._transport_error(method, path, shown, exc, limit, sent=not _never_sent(exc)) from None
+            if method != "GET":
+                self.sent.append("%s %s" % (method, path))
+            try:
+                if 100 <= response.status_code < 200:
+                    # http.client skips only "100 Continue": any other interim answer would be
+                    # taken as the final one, and the real one read by the next request.
+                    raise ApifyTransportError(
+                        method,
+                        shown,
+                        "the server sent an interim HTTP %d answer where the final answer belongs; "
+                        "the connection was closed, not reused" % response.status_code,
+                        interim=True,
+                    )
+                body = self._read_bounded(method, shown, response)
+            except requests.exceptions.RequestException as exc:
+                raise self._transport_error(method, path, shown, exc, limit, sent=True) from None
+            finally:
+                # Closes the connection unless the body was read to its end.
+                response.close()
+        return response.status_code, response.reason, response.headers, body
+
+    def _transport_error(self, method, path, shown, exc, limit, sent):
+        timed_out = limit.expired or isinstance(exc, requests.exceptions.Timeout)
+        if sent and method != "GET" and "%s %s" % (method, path) not in self.sent[-1:]:
+            self.sent.append("%s %s" % (method, path))  # it may have gone out before the connection broke
+        return ApifyTransportError(method, shown, self._describe(exc, timed_out), timeout=timed_out, sent=sent)
+
+    def _read_bounded(self, method, shown, response):
+        declared = response.headers.get("Content-Length", "")
+        if declared.strip().isdigit() and int(declared) > MAX_ANSWER_BYTES:
+            raise self._too_large(method, shown, response.status_code, "it declares %s bytes" % declared.strip())
+        chunks = []
+        size = 0
+        for chunk in response.iter_content(CHUNK_BYTES):
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                raise self._too_large(method, shown, response.status_code, "it went on past that")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _too_large(self, method, shown, status, detail):
+        self.session.reset()
+        return ApifyResponseError(
+            method,
+            shown,
+            status=status,
+            accepted=status < 300,
+            reason="the answer is larger than the limit of %d MiB for one answer (%s); it was not read, and the "
+            "connection was closed. An Apify API answer is at most about 1 MiB: check api_url and any proxy in between."
+            % (MAX_ANSWER_BYTES // (1024 * 1024), detail),
+        )
+
+    def _describe(self, exc, timed_out):
+        """What went wrong on the wire, naming the host, never a header; redacted anyway."""
+        where = self.session.netloc
+        if timed_out:
+            return "no complete answer from %s within timeout=%g s (the limit for the whole request)" % (where, self.timeout)
+        if isinstance(exc, requests.exceptions.SSLError):
+            return "TLS with %s failed (%s). Check the CA bundle (REQUESTS_CA_BUNDLE, SSL_CERT_FILE) or validate_certs" % (where, _short(self.redact(str(exc))))
+        if isinstance(exc, requests.exceptions.ProxyError):
+            return "the proxy for %s failed (%s). Check https_proxy, http_proxy and no_proxy" % (where, _short(self.redact(str(exc))))
+        text = self.redact(str(exc))
+        if "refused" in text.lower():
+            return "%s refused the connection" % where
+        return "%s: %s: %s" % (where, type(exc).__name__, _short(text))
+
+    def _transport_hint(self, attempts, idempotent, sent):
+        if attempts > 1:
+            tried = "after %d attempts" % attempts
+        elif idempotent:
+            tried = "with retries=0"
+        elif sent:
+            tried = "once (not sent again blindly: it may have acted)"
+        else:
+            tried = "before the request was sent"
+        return "This happened %s. Check api_url (or APIFY_API_BASE_URL), that the API is reachable from this host, and any proxy (https_proxy, no_proxy)." % tried
+
+    # -- what the answer says, once it is whole -----------------------------------
+
+    def _believe(self, method, shown, status, headers, body, check):
         try:
-            return json.loads(response.body.decode("utf-8"))
+            document = self._decode(method, shown, status, headers, body)
+            return check(document) if check is not None else document
+        except ApifyResponseError:
+            self.session.reset()  # whatever came on that connection may not be the answer to this request
+            raise
+
+    def _decode(self, method, path, status, headers, body):
+        try:
+            document = json.loads(body.decode("utf-8"))
         except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly nested JSON
+            document = _NOT_JSON
+        if document is _NOT_JSON:
             # Redact before cutting, or a token across the cut would survive in part.
-            snippet = self.redact(response.body.decode("utf-8", "replace"))[:80]
+            snippet = self.redact(body.decode("utf-8", "replace"))[:80]
             raise ApifyResponseError(
                 method,
                 path,
-                status=response.status,
+                status=status,
                 accepted=True,
-                reason="the body is not JSON (Content-Type %s, %d bytes, starting %r)"
-                % (response.header("Content-Type", "missing"), len(response.body), snippet),
+                reason="the body is not JSON (Content-Type %s, %d bytes, starting %r)" % (headers.get("Content-Type", "missing"), len(body), snippet),
             )
+        if nesting_exceeds(document, MAX_JSON_DEPTH):
+            raise ApifyResponseError(
+                method,
+                path,
+                status=status,
+                accepted=True,
+                reason="the JSON is nested more than %d levels deep, the limit for an answer (an Apify run is about 5 deep)" % MAX_JSON_DEPTH,
+            )
+        return document
 
-    def _error_from(self, method, path, response):
-        status = response.status
+    def _error_from(self, method, path, status, reason, headers, body):
         if 300 <= status < 400:
             return ApifyResponseError(
                 method,
                 path,
                 status=status,
                 reason="HTTP %s redirect to %r was not followed: the token is only sent to api_url. "
-                "Set api_url to the address the API really answers on." % (status, self.redact(response.header("Location", ""))),
+                "Set api_url to the address the API really answers on." % (status, _short(self.redact(headers.get("Location", "")), 200)),
             )
         error_type = error_message = None
         try:
-            body = json.loads(response.body.decode("utf-8"))
-            error = body.get("error") if isinstance(body, dict) else None
+            document = json.loads(body.decode("utf-8"))
+            error = document.get("error") if isinstance(document, dict) else None
             if isinstance(error, dict):
                 error_type = self._short_text(error.get("type"))
                 error_message = self._short_text(error.get("message"))
         except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly nested JSON
             pass
-        return ApifyApiError(status, method, path, error_type=error_type, error_message=error_message, reason=self._short_text(response.reason))
+        return ApifyApiError(status, method, path, error_type=error_type, error_message=error_message, reason=self._short_text(reason))
 
     def _short_text(self, value, limit=500):
         """An error field as redacted, bounded text; None when absent.
@@ -177,5 +305,35 @@ class ApifyClient:
         """
         if value is None:
             return None
-        text = self.redact(value if isinstance(value, str) else json.dumps(value))
-        return text if len(text) <= limit else text[:limit] + "..."
+        try:
+            text = value if isinstance(value, str) else json.dumps(value)
+        except (TypeError, ValueError, RecursionError):
+            text = type(value).__name__
+        return _short(self.redact(text), limit)
+
+
+_NOT_JSON = object()
+
+
+def _short(text, limit=300):
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _never_sent(exc):
+    """True when the request cannot have left: no connection was ever made."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, NewConnectionError)
+
+
+def nesting_exceeds(document, limit):
+    """True when lists and objects in ``document`` nest deeper than ``limit`` (no recursion)."""
+    stack = [(document, 1)] if isinstance(document, (dict, list)) else []
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False

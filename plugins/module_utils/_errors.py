@@ -18,8 +18,10 @@ class ApifyError(Exception):
     """Base class: anything that should fail a task with a clear message."""
 
     kind = "error"
-    # Set by the caller when the failure came after the API had already acted.
+    # Set by the caller when the failure came after a request that may have acted went out.
     changed = False
+    # Set by the caller when that request is known not to have rebooted the run (None: as changed).
+    rebooted = None
 
     def __init__(self, message):
         super().__init__(message)
@@ -94,11 +96,15 @@ class ApifyTransportError(ApifyError):
 
     kind = "transport"
 
-    def __init__(self, method, path, reason, timeout=False):
+    def __init__(self, method, path, reason, timeout=False, sent=True, interim=False):
         self.method = method
         self.path = path
         self.reason = reason
         self.timeout = timeout
+        # An interim (1xx) answer came where the final one belonged: the request arrived.
+        self.interim = interim
+        # False only when no connection was ever made: the request cannot have acted.
+        self.sent = sent
         what = "timed out" if timeout else "failed"
         super().__init__("%s %s %s: %s" % (method, path, what, reason))
 

@@ -6,7 +6,10 @@
 
 The connection options (with their environment fallbacks and ``no_log``), the
 checks for missing libraries, building the client from checked options, and
-the one place where the collection's typed errors become ``fail_json``.
+the one place where results leave: the collection's typed errors become
+``fail_json``, anything unexpected becomes a clear failure instead of a
+traceback (``changed`` if a request that may have acted went out), and the
+token is masked in keys as well as values (Ansible's ``no_log`` masks values).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,7 +20,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.apify.platform.plugins.module_utils._client import ApifyClient
+from ansible_collections.apify.platform.plugins.module_utils._client import REDACTED, ApifyClient
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyConfigError, ApifyError
 from ansible_collections.apify.platform.plugins.module_utils._options import (
     check_not_negative,
@@ -28,6 +31,10 @@ from ansible_collections.apify.platform.plugins.module_utils._options import (
 from ansible_collections.apify.platform.plugins.module_utils._schemas import (
     HAS_JSONSCHEMA,
     JSONSCHEMA_IMPORT_ERROR,
+)
+from ansible_collections.apify.platform.plugins.module_utils._session import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
 )
 
 DEFAULT_API_URL = "https://api.apify.com"
@@ -50,6 +57,10 @@ class ApifyModule(AnsibleModule):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, **kwargs)
+        self._clients = []
+        self._token = None
+        if not HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
         if not HAS_JSONSCHEMA:
             self.fail_json(msg=missing_required_lib("jsonschema"), exception=str(JSONSCHEMA_IMPORT_ERROR))
 
@@ -59,20 +70,24 @@ class ApifyModule(AnsibleModule):
         token = clean_token(params["token"], token_required)
         if token:
             self.no_log_values.add(token)  # the stripped form too, not only what was typed
+            self._token = token
         retries = check_not_negative(params["retries"], "retries")
         if retries > MAX_RETRIES:
             raise ApifyConfigError("retries must be at most %d (got %d)." % (MAX_RETRIES, retries))
-        try:
-            return ApifyClient(
-                normalize_api_url(params["api_url"]),
-                token=token,
-                timeout=check_positive(params["timeout"], "timeout"),
-                validate_certs=params["validate_certs"],
-                retries=retries,
-                pool_size=pool_size,
-            )
-        except ValueError as exc:  # a proxy setting the transport cannot use
-            raise ApifyConfigError(str(exc)) from None
+        client = ApifyClient(
+            normalize_api_url(params["api_url"]),
+            token=token,
+            timeout=check_positive(params["timeout"], "timeout"),
+            validate_certs=params["validate_certs"],
+            retries=retries,
+            pool_size=pool_size,
+        )
+        self._clients.append(client)
+        return client
+
+    def sent_changes(self):
+        """Whether any request that may change something went out (see ApifyClient.sent)."""
+        return any(client.sent for client in self._clients)
 
     def elapsed(self):
         return round(time.monotonic() - self._started, 3)
@@ -88,13 +103,39 @@ class ApifyModule(AnsibleModule):
         try:
             result = work()
         except ApifyError as exc:
-            extra = {}
+            result = {"failed": True, "msg": exc.message, "error": exc.to_dict(), "changed": exc.changed}
             if getattr(exc, "run", None) is not None:
-                extra["run"] = exc.run
-            self.fail_json(msg=exc.message, error=exc.to_dict(), changed=exc.changed, elapsed=self.elapsed(), **extra)
+                result["run"] = exc.run
+        except Exception as exc:  # pylint: disable=broad-exception-caught  # never a traceback: see the docstring
+            changed = self.sent_changes()
+            result = {
+                "failed": True,
+                "changed": changed,
+                "msg": "Internal error in the apify.platform collection (%s: %s); please report it. %s"
+                % (type(exc).__name__, str(exc)[:300], "A request that may have changed a run had been sent." if changed else "No request that changes anything was sent."),
+                "error": {"kind": "internal", "message": "%s: %s" % (type(exc).__name__, str(exc)[:300])},
+            }
         for warning in result.pop("warnings", None) or []:
-            self.warn(warning)
+            self.warn(self._masked(warning))
+        result = self._masked(result)
         result["elapsed"] = self.elapsed()
         if result.pop("failed", False):
             self.fail_json(**result)
         self.exit_json(**result)
+
+    def _masked(self, data):
+        return mask_secret(data, self._token) if self._token else data
+
+
+def mask_secret(data, secret):
+    """``data`` with ``secret`` replaced in every string, dictionary keys included.
+
+    Recursive: answers are bounded in depth by the client (``MAX_JSON_DEPTH``).
+    """
+    if isinstance(data, str):
+        return data.replace(secret, REDACTED) if secret in data else data
+    if isinstance(data, dict):
+        return {mask_secret(key, secret): mask_secret(value, secret) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [mask_secret(value, secret) for value in data]
+    return data

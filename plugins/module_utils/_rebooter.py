@@ -27,7 +27,7 @@ from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyRunStateError,
     ApifyTransportError,
 )
-from ansible_collections.apify.platform.plugins.module_utils._runs import get_run, post_reboot
+from ansible_collections.apify.platform.plugins.module_utils._runs import get_run, post_reboot, run_path
 from ansible_collections.apify.platform.plugins.module_utils._waiter import WaitFailed, WaitTimeout, wait_for
 
 
@@ -63,13 +63,15 @@ class Rebooter:
         if self.options.check_mode:
             return _result(run_id, True, before, "Run %s is RUNNING and would be rebooted (check mode: no reboot was sent)." % run_id)
 
-        outcome, run = self._reboot_once(before)
+        outcome, run, acted = self._reboot_once(run_id, before)
         if outcome == _reboot.ENDED:
             msg = "Run %s was left alone: it stopped running (status %s) just before the reboot." % (run_id, run.get("status"))
             if self.options.fail_if_not_running:
-                raise ApifyRunStateError(msg + " Failing because fail_if_not_running is true.", run=run)
-            return _result(run_id, False, run, msg)
-        msg = "Run %s was rebooted (reboot count %s -> %s)." % (run_id, _reboot.reboot_count(before), _reboot.reboot_count(run))
+                error = ApifyRunStateError(msg + " Failing because fail_if_not_running is true.", run=run)
+                error.changed = acted
+                raise error
+            return _result(run_id, acted, run, msg, rebooted=False)
+        msg = "Run %s was rebooted (reboot count %s -> %s)." % (run_id, _shown_count(before), _shown_count(run))
         if self.options.wait:
             run = self._wait_until_running(run_id)
             msg += " It is RUNNING again."
@@ -87,7 +89,7 @@ class Rebooter:
             entry = {
                 "run_id": run_id,
                 "changed": exc.changed,
-                "rebooted": exc.changed,
+                "rebooted": exc.changed if exc.rebooted is None else exc.rebooted,
                 "failed": True,
                 "run": getattr(exc, "run", None),
                 "msg": exc.message,
@@ -106,60 +108,79 @@ class Rebooter:
 
     # -- the POST, at most one effective reboot ---------------------------------
 
-    def _reboot_once(self, before):
-        run_id = before["id"]
+    def _reboot_once(self, run_id, before):
+        """Send the reboot until it is known to have happened, at most once in effect.
+
+        Returns ``(outcome, run, acted)``: REBOOTED or ENDED, the run as last
+        seen, and whether a request that may have acted went out. Raises
+        ApifyError otherwise, with ``changed`` set when a request went out that
+        the API did not refuse.
+        """
         sends = 0
+        acted = False  # a reboot request went out and the API did not refuse it
         while True:
             sends += 1
             try:
-                return _reboot.REBOOTED, post_reboot(self.client, run_id)
+                after = post_reboot(self.client, run_id)
+                _check_count_not_lower(run_id, before, after)
+                return _reboot.REBOOTED, after, True
             except ApifyApiError as exc:
                 if exc.status == 400:
-                    return self._after_rejection(before, exc)
+                    outcome, now = self._after_rejection(run_id, exc, acted)
+                    return outcome, now, acted
                 if exc.status < 500:
+                    exc.changed = acted
                     raise
                 failure = exc
             except ApifyTransportError as exc:
                 failure = exc
             except ApifyResponseError as exc:
-                if exc.accepted:
-                    exc.append("The API accepted the request, so the run was probably rebooted.")
-                    exc.changed = True
-                raise
+                failure = exc
+            acted = acted or _may_have_acted(failure)
 
-            outcome, now = self._verify(before, failure)
+            outcome, now = self._verify(run_id, before, failure)
             if outcome in (_reboot.REBOOTED, _reboot.ENDED):
-                return outcome, now
+                return outcome, now, acted or outcome == _reboot.REBOOTED
+            if outcome == _reboot.NOT_REBOOTED and isinstance(failure, ApifyResponseError):
+                # The API answered, but with something not to be believed, and the counter
+                # did not move: asking again could reboot the run twice.
+                outcome = _reboot.UNKNOWN
             if outcome == _reboot.NOT_REBOOTED and sends <= self.client.retries:
                 self._sleep(self.client.backoff_delay(sends - 1))
                 continue
             if outcome == _reboot.NOT_REBOOTED:
-                # Certain: the run was not rebooted. The last failure keeps its kind (api, transport).
-                failure.append("Run %s was not rebooted: %d reboot request(s) failed and its reboot count did not move." % (run_id, sends))
+                # The run's counter says it was not rebooted. The last failure keeps its kind (api, transport).
+                failure.append("Run %s was not rebooted as far as its reboot count shows: %d reboot request(s) failed and the count did not move." % (run_id, sends))
+                failure.changed = acted
+                failure.rebooted = False
                 raise failure
-            raise ApifyRebootUncertainError(
+            error = ApifyRebootUncertainError(
                 "The reboot of run %s may or may not have happened: the request failed (%s) and the "
                 "run's state cannot tell (status %s, reboot count before %s, now %s). Check the run "
                 "before trying again." % (run_id, failure.message, now.get("status"), _shown_count(before), _shown_count(now))
             )
+            error.changed = True
+            raise error
 
-    def _after_rejection(self, before, exc):
+    def _after_rejection(self, run_id, exc, acted):
         """A 400: typically the run finished between our read and the reboot."""
         try:
-            now = get_run(self.client, before["id"])
+            now = get_run(self.client, run_id)
         except ApifyError as read_error:
             exc.append("Reading the run afterwards to see whether it had finished failed too: %s" % read_error.message)
+            exc.changed = acted
             raise exc
         if now.get("status") != _reboot.RUNNING:
             return _reboot.ENDED, now
+        exc.changed = acted
         raise exc
 
-    def _verify(self, before, failure):
+    def _verify(self, run_id, before, failure):
         """Read the run again after a failed POST and say whether it was rebooted.
 
-        After a timeout, or a gateway's 502 or 504, the request may still be on
-        its way through the API, so the run is watched for twice the request
-        timeout before a quiet counter is believed.
+        After a timeout, an interim answer, or a gateway's 502 or 504, the
+        request may still be on its way through the API, so the run is watched
+        for twice the request timeout before a quiet counter is believed.
         """
         settle = 2 * self.client.timeout if _may_be_in_flight(failure) else 0
         sleep_interval = min(1.0, max(0.1, settle / 10.0))
@@ -167,17 +188,19 @@ class Rebooter:
         try:
             deadline = self._now() + settle
             while True:
-                now = get_run(self.client, before["id"])
+                now = get_run(self.client, run_id)
                 outcome = _reboot.verify(before, now)
                 remaining = deadline - self._now()
                 if outcome != _reboot.NOT_REBOOTED or remaining <= 0:
                     return outcome, now
                 self._sleep(min(sleep_interval, remaining))
         except ApifyError as exc:
-            raise ApifyRebootUncertainError(
+            error = ApifyRebootUncertainError(
                 "The reboot of run %s may or may not have happened: the request failed (%s) and "
-                "reading the run afterwards failed too (%s). Check the run before trying again." % (before["id"], failure.message, exc.message)
+                "reading the run afterwards failed too (%s). Check the run before trying again." % (run_id, failure.message, exc.message)
             )
+            error.changed = True
+            raise error from None
 
     # -- waiting ----------------------------------------------------------------
 
@@ -218,9 +241,29 @@ def _shown_count(run):
 def _may_be_in_flight(failure):
     """Whether the API may still act on a request that failed this way."""
     if isinstance(failure, ApifyTransportError):
-        return failure.timeout
+        return failure.timeout or failure.interim
     return getattr(failure, "status", None) in (502, 504)
 
 
-def _result(run_id, rebooted, run, msg, warning=None):
-    return {"run_id": run_id, "changed": rebooted, "rebooted": rebooted, "run": run, "msg": msg, "warning": warning}
+def _may_have_acted(failure):
+    """Whether a POST that failed this way may have reached the API and been acted on."""
+    if isinstance(failure, ApifyTransportError):
+        return failure.sent
+    return True  # a 5xx, or an answer not to be believed: the request arrived
+
+
+def _check_count_not_lower(run_id, before, after):
+    """A POST answer whose reboot count went down is not about the reboot we asked for."""
+    count_before, count_after = _reboot.reboot_count(before), _reboot.reboot_count(after)
+    if count_before is not None and count_after is not None and count_after < count_before:
+        raise ApifyResponseError(
+            "POST",
+            run_path(run_id, "reboot"),
+            json_path="data.stats.rebootCount",
+            accepted=True,
+            reason="the answer shows reboot count %d, lower than the %d read just before; it was not believed" % (count_after, count_before),
+        )
+
+
+def _result(run_id, changed, run, msg, warning=None, rebooted=None):
+    return {"run_id": run_id, "changed": changed, "rebooted": changed if rebooted is None else rebooted, "run": run, "msg": msg, "warning": warning}

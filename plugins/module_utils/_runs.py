@@ -13,6 +13,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.apify.platform.plugins.module_utils._client import path_segment
+from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyResponseError
+from ansible_collections.apify.platform.plugins.module_utils._options import RUN_ID_RE, shown
 from ansible_collections.apify.platform.plugins.module_utils._schemas import (
     LIST_OF_RUNS_RESPONSE,
     RUN_RESPONSE,
@@ -21,6 +23,8 @@ from ansible_collections.apify.platform.plugins.module_utils._schemas import (
 
 # The API's own ceiling for one page of a list.
 MAX_PAGE = 1000
+# Pages one listing may take: 100,000 runs, far more than any account runs at once.
+MAX_PAGES = 100
 
 
 def run_path(run_id, action=None):
@@ -28,16 +32,41 @@ def run_path(run_id, action=None):
     return path + "/" + action if action else path
 
 
+def about_run(run_id, method, path, redact):
+    """A ``check`` for the client: the answer is a valid run, and the run asked for."""
+
+    def check(document):
+        validate(document, RUN_RESPONSE, method, path, redact)
+        answered = document["data"]["id"]
+        if answered != run_id:
+            raise ApifyResponseError(
+                method,
+                path,
+                json_path="data.id",
+                accepted=True,
+                reason="the answer is about another run (%r), not %s; it was not believed, and nothing was sent on the strength of it"
+                % (redact(answered)[:40], run_id),
+            )
+        return document
+
+    return check
+
+
 def get_run(client, run_id):
     """GET /v2/actor-runs/{runId}: the run as it is now."""
     path = run_path(run_id)
-    return validate(client.get(path), RUN_RESPONSE, "GET", path, client.redact)["data"]
+    return client.get(path, check=about_run(run_id, "GET", path, client.redact))["data"]
+
+
+def post_action(client, run_id, action, params=None):
+    """POST /v2/actor-runs/{runId}/{action}: one attempt (the client retries only a 429)."""
+    path = run_path(run_id, action)
+    return client.post(path, params=params, check=about_run(run_id, "POST", path, client.redact))["data"]
 
 
 def post_reboot(client, run_id):
-    """POST /v2/actor-runs/{runId}/reboot: one attempt (the client retries only a 429)."""
-    path = run_path(run_id, "reboot")
-    return validate(client.post(path), RUN_RESPONSE, "POST", path, client.redact)["data"]
+    """POST /v2/actor-runs/{runId}/reboot."""
+    return post_action(client, run_id, "reboot")
 
 
 def list_path(actor_id=None, task_id=None):
@@ -52,23 +81,69 @@ def list_runs(client, actor_id=None, task_id=None, statuses=None, limit=None, of
     """List runs, following pages until ``limit`` items (None: all) or the end.
 
     Returns ``(items, total)`` where ``total`` is the API's count of matching runs.
+    A run listed twice (runs move between pages while they are read) is kept
+    once. A page that does not start where asked, or adds no run not seen
+    before, ends the listing with an error rather than a loop; so does a
+    listing longer than ``MAX_PAGES`` pages.
     """
     path = list_path(actor_id, task_id)
     items = []
+    seen = set()
     total = 0
+    pages = 0
+    listed = 0  # items on the pages read so far, repeats included: where the next page starts
     while limit is None or len(items) < limit:
+        if pages == MAX_PAGES:
+            raise _listing_error(path, "it has more than %d pages of %d runs, the limit for one listing; narrow it with status, limit or offset" % (MAX_PAGES, MAX_PAGE))
         page_size = MAX_PAGE if limit is None else min(MAX_PAGE, limit - len(items))
-        params = {"offset": offset + len(items), "limit": page_size}
+        asked = offset + listed
+        params = {"offset": asked, "limit": page_size}
         if statuses:
             params["status"] = ",".join(statuses)
         if desc:
             params["desc"] = "true"
-        data = validate(client.get(path, params=params), LIST_OF_RUNS_RESPONSE, "GET", path, client.redact)["data"]
+        data = client.get(path, params=params, check=lambda document: validate(document, LIST_OF_RUNS_RESPONSE, "GET", path, client.redact))["data"]
+        pages += 1
+        listed += len(data["items"])
+        if data["offset"] != asked:
+            raise _listing_error(path, "page %d starts at offset %d, not at %d as asked; the listing does not advance" % (pages, data["offset"], asked))
         total = data["total"]
         page = data["items"]
-        items.extend(page)
-        # A short page is the last one; so is an empty one (guards against a
-        # server that ignores offset and would make us loop forever).
-        if not page or len(page) < page_size or offset + len(items) >= total:
+        fresh = [item for item in page if item["id"] not in seen]
+        seen.update(item["id"] for item in fresh)
+        items.extend(fresh if limit is None else fresh[: limit - len(items)])
+        if not page or len(page) < page_size or asked + len(page) >= total:
             break
+        if not fresh:
+            raise _listing_error(path, "page %d repeats runs of earlier pages only; the listing does not advance" % pages)
     return items, total
+
+
+def _listing_error(path, reason):
+    return ApifyResponseError("GET", path, accepted=True, reason=reason + ".")
+
+
+def listed_run_ids(items, path, redact):
+    """The IDs of listed runs, checked as a user's would be: ``(good_ids, errors)``.
+
+    An ID from a listing builds request paths just like one from the user, so
+    it passes the same check; ``errors`` holds ``(value, ApifyResponseError)``
+    for each that does not (the value redacted and cut to 64 characters), and
+    the good ones go on.
+    """
+    good, errors = [], []
+    for item in items:
+        run_id = item["id"]
+        if RUN_ID_RE.fullmatch(run_id):
+            good.append(run_id)
+        else:
+            errors.append(
+                (redact(run_id)[:64], ApifyResponseError(
+                    "GET",
+                    path,
+                    json_path="data.items[].id",
+                    accepted=True,
+                    reason="the listing names a run ID that is not one, %s (run IDs are letters and digits); nothing was sent for it" % shown(redact(run_id)),
+                ))
+            )
+    return good, errors

@@ -162,6 +162,21 @@ runs:
       startedAt: "2026-11-28T07:34:24.202Z"
       finishedAt: null
       buildId: 7sT5jcggjjA9fNcxF
+failed_runs:
+  description:
+    - The runs that could not be read, with O(run_ids) or O(details=true), each with C(run_id),
+      C(msg) and C(error) (as RV(error)); also listed runs whose ID is not a valid run ID.
+    - The other runs are still read and returned in RV(runs); the task fails when this list is
+      not empty, so use C(failed_when) on the registered result to go on with the runs that were read.
+  returned: with O(run_ids) or O(details=true)
+  type: list
+  elements: dict
+  sample:
+    - run_id: HG7ML7M8z78YcAPEB
+      msg: "Apify API answered HTTP 404 (record-not-found: Actor run was not found) to GET /v2/actor-runs/HG7ML7M8z78YcAPEB."
+      error:
+        kind: api
+        status: 404
 total:
   description: How many runs match the filter in all, as the API counts them (may exceed the length of RV(runs)).
   returned: when listing (neither O(run_id) nor O(run_ids) given)
@@ -191,6 +206,7 @@ elapsed:
 """
 
 from ansible_collections.apify.platform.plugins.module_utils._batch import map_concurrently, unique
+from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyError
 from ansible_collections.apify.platform.plugins.module_utils._module import ApifyModule
 from ansible_collections.apify.platform.plugins.module_utils._options import (
     check_concurrency,
@@ -199,14 +215,39 @@ from ansible_collections.apify.platform.plugins.module_utils._options import (
     check_resource_id,
     check_run_id,
 )
-from ansible_collections.apify.platform.plugins.module_utils._runs import get_run, list_runs
+from ansible_collections.apify.platform.plugins.module_utils._runs import get_run, list_path, list_runs, listed_run_ids
 
 # Options that shape a listing; refused with run_id or run_ids rather than ignored.
 LISTING_OPTIONS = ("status", "limit", "offset", "desc", "details")
 
 
 def read_runs(client, run_ids, concurrency):
-    return map_concurrently(lambda run_id: get_run(client, run_id), run_ids, concurrency)
+    """Read each run on its own: ``(runs, failed_runs)``; one unreadable run does not stop the others."""
+
+    def read(run_id):
+        try:
+            return get_run(client, run_id), None
+        except ApifyError as exc:
+            return None, {"run_id": run_id, "msg": exc.message, "error": exc.to_dict()}
+
+    outcomes = map_concurrently(read, run_ids, concurrency)
+    return [run for run, _ in outcomes if run is not None], [failure for _, failure in outcomes if failure is not None]
+
+
+def with_failures(result, failed_runs):
+    """The result, failed (with everything read) when some runs could not be read."""
+    result["failed_runs"] = failed_runs
+    if failed_runs:
+        shown = "; ".join("%s: %s" % (failure["run_id"], failure["msg"]) for failure in failed_runs[:3])
+        more = " and %d more" % (len(failed_runs) - 3) if len(failed_runs) > 3 else ""
+        result["failed"] = True
+        result["msg"] = "%d of %d run(s) could not be read (%s%s); the others are in runs." % (
+            len(failed_runs),
+            len(failed_runs) + len(result["runs"]),
+            shown,
+            more,
+        )
+    return result
 
 
 def info(module):
@@ -218,16 +259,20 @@ def info(module):
     if params["run_ids"] is not None:
         run_ids = unique(check_run_id(run_id, "run_ids") for run_id in params["run_ids"])
         client = module.client(token_required=False, pool_size=concurrency)
-        return {"changed": False, "runs": read_runs(client, run_ids, concurrency)}
+        runs, failed_runs = read_runs(client, run_ids, concurrency)
+        return with_failures({"changed": False, "runs": runs}, failed_runs)
     actor_id = params["actor_id"] and check_resource_id(params["actor_id"], "actor_id")
     task_id = params["task_id"] and check_resource_id(params["task_id"], "task_id")
     limit = check_positive(1000 if params["limit"] is None else params["limit"], "limit")
     offset = check_not_negative(params["offset"] or 0, "offset")
     client = module.client(pool_size=concurrency)
     runs, total = list_runs(client, actor_id=actor_id, task_id=task_id, statuses=params["status"], limit=limit, offset=offset, desc=bool(params["desc"]))
-    if params["details"]:
-        runs = read_runs(client, [item["id"] for item in runs], concurrency)
-    return {"changed": False, "runs": runs, "total": total}
+    if not params["details"]:
+        return {"changed": False, "runs": runs, "total": total}
+    run_ids, refused = listed_run_ids(runs, list_path(actor_id, task_id), client.redact)
+    runs, failed_runs = read_runs(client, run_ids, concurrency)
+    failed_runs.extend({"run_id": value, "msg": error.message, "error": error.to_dict()} for value, error in refused)
+    return with_failures({"changed": False, "runs": runs, "total": total}, failed_runs)
 
 
 def main():

@@ -277,7 +277,7 @@ from ansible_collections.apify.platform.plugins.module_utils._options import (
 )
 from ansible_collections.apify.platform.plugins.module_utils._reboot import RUNNING, summarize
 from ansible_collections.apify.platform.plugins.module_utils._rebooter import Rebooter, RebootOptions
-from ansible_collections.apify.platform.plugins.module_utils._runs import list_runs
+from ansible_collections.apify.platform.plugins.module_utils._runs import list_path, list_runs, listed_run_ids
 
 SELECTORS = ("run_id", "run_ids", "actor_id", "task_id")
 
@@ -307,9 +307,15 @@ def reboot_one(module, options):
     return result
 
 
+def refused_entry(value, error):
+    """The entry of a listed run whose ID failed the check: nothing was sent for it."""
+    return {"run_id": value, "changed": False, "rebooted": False, "failed": True, "run": None, "msg": error.message, "error": error.to_dict(), "warning": None}
+
+
 def reboot_many(module, options):
     params = module.params
     concurrency = check_concurrency(params["concurrency"])
+    refused = []
     if params["run_ids"] is not None:
         run_ids = [check_run_id(run_id, "run_ids") for run_id in params["run_ids"]]
         client = module.client(pool_size=concurrency)
@@ -318,8 +324,10 @@ def reboot_many(module, options):
         task_id = params["task_id"] and check_resource_id(params["task_id"], "task_id")
         client = module.client(pool_size=concurrency)
         # Keep only the IDs: each run is read again, in full, just before its reboot.
-        run_ids = [item["id"] for item in list_runs(client, actor_id=actor_id, task_id=task_id, statuses=[RUNNING])[0]]
+        path = list_path(actor_id, task_id)
+        run_ids, refused = listed_run_ids(list_runs(client, actor_id=actor_id, task_id=task_id, statuses=[RUNNING])[0], path, client.redact)
     entries = Rebooter(client, options).reboot_all(run_ids, concurrency, full_runs=params["full_runs"])
+    entries.extend(refused_entry(value, error) for value, error in refused)
     result = summarize(entries, check_mode=module.check_mode)
     # Every entry loses its "warning" key; the ones that had a warning pass it on to Ansible.
     result["warnings"] = [warning for warning in (entry.pop("warning") for entry in entries) if warning]

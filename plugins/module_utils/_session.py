@@ -1,0 +1,238 @@
+# -*- coding: utf-8 -*-
+# Copyright: apify.platform contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The ``requests.Session`` the client talks through, set up for one API host.
+
+One concern: how bytes get to ``api_url`` and back. It knows nothing of Apify,
+retries or JSON (``_client.py`` does).
+
+* The token goes only into the ``Authorization`` header, set by an ``AuthBase``
+  so that ``~/.netrc`` can never replace it (requests reads netrc only for a
+  session without ``auth``); without a token a no-op ``AuthBase`` keeps netrc
+  out as well.
+* ``trust_env`` stays on, so proxies (``https_proxy``, ``no_proxy``, ...) and CA
+  bundles (``REQUESTS_CA_BUNDLE``, ``CURL_CA_BUNDLE``, and ``SSL_CERT_FILE`` or
+  ``SSL_CERT_DIR``) from the environment work as requests users expect; but a
+  loopback ``api_url`` is never sent through a proxy, and
+  ``validate_certs=false`` is never overridden by a CA bundle variable.
+* One pool of at most ``pool_size`` kept-alive connections; urllib3 checks an
+  idle connection before reuse and drops it if the server closed it or sent
+  bytes nobody asked for. ``reset()`` drops every idle connection: the client
+  calls it when an answer left a connection's state unclear.
+* ``deadline(seconds)`` bounds a whole request, connect to last byte: a timer
+  shuts the request's socket down when the time is up, so a server that drips
+  its answer a byte at a time is cut off (a socket timeout bounds only one
+  read). Redirects are never followed (``allow_redirects=False`` in the client).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import os
+import socket
+import threading
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from requests.auth import AuthBase
+    from urllib3.exceptions import NewConnectionError
+
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - exercised by sanity's import test
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+    requests = None
+    HTTPAdapter = AuthBase = object
+    NewConnectionError = None
+
+# Variables naming a CA bundle, in the order requests (then OpenSSL) reads them.
+CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR")
+
+_local = threading.local()
+
+
+class BearerAuth(AuthBase):
+    """``Authorization: Bearer <token>`` on every request; with no token, nothing (and no netrc)."""
+
+    def __init__(self, token=None):
+        self._header = "Bearer %s" % token if token else None
+
+    def __call__(self, request):
+        if self._header:
+            request.headers["Authorization"] = self._header
+        return request
+
+    def __repr__(self):
+        return "BearerAuth(%s)" % ("token set" if self._header else "no token")
+
+
+class Deadline:
+    """The time limit of one request, enforced on its socket by a timer thread.
+
+    The pool hands the connection it gives out to ``attach()``; when the time is
+    up the socket is shut down, which ends any read in progress. ``expired``
+    then tells a deadline from any other broken connection.
+    """
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.expired = False
+        self._connection = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def attach(self, connection):
+        with self._lock:
+            self._connection = connection
+            if self.expired:
+                _shut_down(connection)
+
+    def _expire(self):
+        with self._lock:
+            self.expired = True
+            if self._connection is not None:
+                _shut_down(self._connection)
+
+    def cancel(self):
+        self._timer.cancel()
+        with self._lock:
+            self._connection = None
+
+
+def _shut_down(connection):
+    sock = getattr(connection, "sock", None)
+    if sock is None:
+        return  # still connecting: the connect timeout bounds that
+    try:
+        # The plain socket's method, also for TLS: it wakes the reading thread
+        # without touching the TLS object that thread is using.
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except (OSError, TypeError):
+        pass
+
+
+@contextmanager
+def deadline(seconds):
+    """Bound the requests made by this thread inside the block to ``seconds`` in all."""
+    limit = Deadline(seconds)
+    _local.deadline = limit
+    try:
+        yield limit
+    finally:
+        limit.cancel()
+        _local.deadline = None
+
+
+class _DeadlinePool:
+    """Mixed into urllib3's pool classes: the connection given out joins this thread's deadline."""
+
+    def _get_conn(self, timeout=None):
+        connection = super()._get_conn(timeout)
+        limit = getattr(_local, "deadline", None)
+        if limit is not None:
+            limit.attach(connection)
+        return connection
+
+
+_POOL_CLASSES = {}
+
+
+def _with_deadlines(manager):
+    """Make every pool of a urllib3 PoolManager (or ProxyManager) honour deadlines."""
+    classes = {}
+    for scheme, pool_class in manager.pool_classes_by_scheme.items():
+        if not issubclass(pool_class, _DeadlinePool):
+            if pool_class not in _POOL_CLASSES:
+                _POOL_CLASSES[pool_class] = type("Deadline" + pool_class.__name__, (_DeadlinePool, pool_class), {})
+            pool_class = _POOL_CLASSES[pool_class]
+        classes[scheme] = pool_class
+    manager.pool_classes_by_scheme = classes
+    return manager
+
+
+class ApifyAdapter(HTTPAdapter):
+    """requests' HTTPAdapter whose pools (direct and through proxies) honour ``deadline()``."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        _with_deadlines(self.poolmanager)
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        return _with_deadlines(super().proxy_manager_for(proxy, **proxy_kwargs))
+
+
+def is_loopback(host):
+    """True for ``localhost`` (and ``*.localhost``) and loopback addresses."""
+    if not host:
+        return False
+    host = host.strip("[]").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def verify_setting(validate_certs, environ=None):
+    """What requests' ``verify`` gets: False, a CA bundle path from the environment, or True."""
+    if not validate_certs:
+        return False
+    environ = os.environ if environ is None else environ
+    for name in CA_BUNDLE_VARIABLES:
+        if environ.get(name):
+            return environ[name]
+    return True
+
+
+class Session:
+    """A ``requests.Session`` for one ``api_url`` and the settings each request needs."""
+
+    def __init__(self, api_url, token=None, validate_certs=True, pool_size=1, session=None, environ=None):
+        self.api_url = api_url
+        parts = urlsplit(api_url)
+        self.host = parts.hostname
+        self.netloc = parts.netloc  # for messages: api_url never holds credentials (_options)
+        self.verify = verify_setting(validate_certs, environ)
+        self.direct = is_loopback(self.host)
+        self.requests = session or requests.Session()
+        self.requests.auth = BearerAuth(token)
+        if session is None:
+            adapter = ApifyAdapter(pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
+            self.requests.mount("https://", adapter)
+            self.requests.mount("http://", adapter)
+
+    def proxies(self):
+        """Per request (requests changes the dict it is given): None for every scheme on loopback."""
+        return {"http": None, "https": None, "all": None} if self.direct else {}
+
+    def send(self, method, path, params, headers, timeout):
+        """Start one request; the answer's body is left to read (``stream=True``)."""
+        return self.requests.request(
+            method,
+            self.api_url + path,
+            params=params,
+            headers=headers,
+            timeout=(timeout, timeout),
+            allow_redirects=False,
+            stream=True,
+            verify=self.verify,
+            proxies=self.proxies(),
+        )
+
+    def reset(self):
+        """Drop every idle connection (those in use are closed when they come back)."""
+        for adapter in self.requests.adapters.values():
+            adapter.close()
+
+    def close(self):
+        self.requests.close()
