@@ -186,3 +186,29 @@ def test_the_official_client_repeats_a_reboot_after_a_502(emu, runs):
     posts = emu.log(method="POST")
     assert [(entry["status"], entry["performed"]) for entry in posts] == [(502, True), (200, True)]
     assert run.stats.reboot_count == 3  # 1 before, +2: rebooted twice
+
+
+def test_default_storages(client, emu):
+    """apify-client reads a run's default request queue and dataset and parses both."""
+    emu.create(id="ClientRunStalled1", status="RUNNING", progress={"profile": "stalled"})
+    truth = emulated(emu, "ClientRunStalled1")
+    queue = client.run("ClientRunStalled1").request_queue().get()
+    assert queue.id == truth["defaultRequestQueueId"]
+    assert (queue.total_request_count, queue.handled_request_count, queue.pending_request_count) == (200, 120, 80)
+    assert datetime.datetime.now(datetime.timezone.utc) - queue.modified_at > datetime.timedelta(hours=1, minutes=59)
+    assert last_request(emu)["path"] == "/v2/actor-runs/ClientRunStalled1/request-queue"
+    dataset = client.run("ClientRunStalled1").dataset().get()
+    assert dataset.id == truth["defaultDatasetId"] and dataset.item_count == 118
+    assert last_request(emu)["path"] == "/v2/actor-runs/ClientRunStalled1/dataset"
+
+
+def test_missing_default_storages_are_a_404(client, emu):
+    # apify-client maps 404 to None only for clients with a resource ID; for a run's storage
+    # (a chained client) it raises, by design. Either way the 404 must be record-not-found.
+    emu.create(id="ClientRunNoStore1", status="RUNNING", progress=None)
+    for run_id in ("ClientRunNoStore1", "NoSuchRun00000001"):
+        for storage in (client.run(run_id).request_queue(), client.run(run_id).dataset()):
+            with pytest.raises(ApifyApiError) as caught:
+                storage.get()
+            assert (caught.value.status_code, caught.value.type) == (404, "record-not-found")
+            assert last_request(emu)["status"] == 404

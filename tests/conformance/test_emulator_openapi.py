@@ -37,10 +37,25 @@ OPERATIONS = {
     "list": ("/v2/actor-runs", "get"),
     "list_actor": ("/v2/actors/{actorId}/runs", "get"),
     "list_task": ("/v2/actor-tasks/{actorTaskId}/runs", "get"),
+    "queue": ("/v2/actor-runs/{runId}/request-queue", "get"),
+    "dataset": ("/v2/actor-runs/{runId}/dataset", "get"),
 }
+# The run's default storages: readable with the run's ID alone, as the run is.
+STORAGE_OPS = ("queue", "dataset")
+PROFILES = ("active", "stalled", "untouched", "moving")
 
 # A method the spec does not define on each path: the emulator must answer it 405.
-WRONG_METHOD = {"get": "POST", "reboot": "GET", "abort": "GET", "resurrect": "GET", "list": "POST", "list_actor": "DELETE", "list_task": "DELETE"}
+WRONG_METHOD = {
+    "get": "POST",
+    "reboot": "GET",
+    "abort": "GET",
+    "resurrect": "GET",
+    "list": "POST",
+    "list_actor": "DELETE",
+    "list_task": "DELETE",
+    "queue": "POST",
+    "dataset": "POST",
+}
 
 # Error types the emulator uses that the spec's ErrorType enum does not list (see the docstring).
 TYPES_OUTSIDE_ENUM = {"token-not-valid", "run-not-running", "run-not-finished"}
@@ -51,6 +66,8 @@ NOT_PRODUCED = {
     ("resurrect", "402"): "the emulator has no billing, so no payment is ever required",
     ("list_actor", "404"): "the emulator lists no runs (200, empty) for an unknown Actor, where the real API answers 404",
     ("list_task", "404"): "the emulator lists no runs (200, empty) for an unknown task, where the real API answers 404",
+    ("queue", "402"): "the emulator has no billing, so no payment is ever required",
+    ("dataset", "402"): "the emulator has no billing, so no payment is ever required",
 }
 
 STATUSES = ("READY", "RUNNING", "SUCCEEDED", "FAILED", "TIMING-OUT", "TIMED-OUT", "ABORTING", "ABORTED")
@@ -101,6 +118,20 @@ def cases():
         add(Case(op, 200, "by status", request(op, params={"status": "RUNNING,SUCCEEDED"})))
         add(Case(op, 200, "empty", request(op, params={"offset": 5000})))
     add(Case("list_actor", 200, "by user~name", request("list_actor", path_args={"actor": "demo-user~demo-actor"})))
+    for op in STORAGE_OPS:
+        for profile in PROFILES:
+            add(Case(op, 200, "profile " + profile, request(op, run={"status": "RUNNING", "progress": {"profile": profile}})))
+        for status in ("READY", "SUCCEEDED", "ABORTED"):
+            add(Case(op, 200, "status " + status, request(op, run={"status": status})))
+        add(Case(op, 200, "without a token", request(op, run={"status": "RUNNING"}, token=None)))
+        add(Case(op, 200, "after reboots", request(op, run={"status": "RUNNING", "rebootCount": 2, "progress": {"profile": "moving"}})))
+        overrides = {
+            "profile": "stalled",
+            "modifiedAt": "2026-01-02T03:04:05Z",
+            "requestQueue": {"totalRequestCount": 0, "handledRequestCount": 0, "pendingRequestCount": 0},
+            "dataset": {"itemCount": 0},
+        }
+        add(Case(op, 200, "empty, explicit times", request(op, run={"status": "RUNNING", "progress": overrides})))
 
     for status in ("SUCCEEDED", "READY", "ABORTING"):
         add(Case("reboot", 400, "not RUNNING: " + status, request("reboot", run={"status": status})))
@@ -110,12 +141,13 @@ def cases():
         add(Case(op, 400, "bad limit", request(op, params={"limit": "many"})))
         add(Case(op, 400, "unknown status", request(op, params={"status": "SLEEPING"})))
         add(Case(op, 400, "bad desc", request(op, params={"desc": "maybe"})))
-    add(Case("get", 400, "injected", request("get", run={"status": "RUNNING"}, fault={"kind": "status", "status": 400})))
+    for op in ("get",) + STORAGE_OPS:
+        add(Case(op, 400, "injected", request(op, run={"status": "RUNNING"}, fault={"kind": "status", "status": 400})))
 
     for op in OPERATIONS:
-        run = {"status": "RUNNING"} if op in ("get", "reboot", "abort") else {"status": "SUCCEEDED"}
+        run = {"status": "RUNNING"} if op in ("get", "reboot", "abort") + STORAGE_OPS else {"status": "SUCCEEDED"}
         add(Case(op, 401, "wrong token", request(op, run=run, token="apify_api_wrong")))
-        if op != "get":
+        if op not in ("get",) + STORAGE_OPS:
             add(Case(op, 401, "no token", request(op, run=run, token=None)))
         add(Case(op, 403, "injected", request(op, run=run, fault={"kind": "status", "status": 403})))
         add(Case(op, 405, "method " + WRONG_METHOD[op], request(op, run=run, method=WRONG_METHOD[op])))
@@ -125,8 +157,10 @@ def cases():
             add(Case(op, status, "injected", request(op, run=run, fault={"kind": "status", "status": status})))
         if op in ("reboot", "abort", "resurrect"):
             add(Case(op, 502, "after the action", request(op, run=run, fault={"kind": "status_after", "status": 502})))
-    for op in ("get", "reboot", "abort", "resurrect"):
+    for op in ("get", "reboot", "abort", "resurrect") + STORAGE_OPS:
         add(Case(op, 404, "unknown run", request(op)))
+    for op in STORAGE_OPS:
+        add(Case(op, 404, "a run without storages", request(op, run={"status": "RUNNING", "progress": None})))
     return found
 
 
@@ -179,6 +213,22 @@ def test_validation_is_not_vacuous(emu, spec):
     wrong_type = {"error": {"type": "token-not-valid", "message": "x"}}
     assert error_list(spec.validator(error_ref), wrong_type)
     assert not error_list(spec.validator(error_ref, drop_enum_at=("ErrorType",)), wrong_type)
+
+
+def test_storage_validation_is_not_vacuous(emu, spec):
+    """The spec's storage schemas reject what a broken queue or dataset answer would look like."""
+    run_id = emu.create(status="RUNNING", progress={"profile": "stalled"})["id"]
+    for op, broken in (
+        ("queue", {"handledRequestCount": -1, "modifiedAt": "2 hours ago", "hadMultipleClients": "no"}),
+        ("dataset", {"itemCount": -1, "modifiedAt": "2 hours ago", "cleanItemCount": "5"}),
+    ):
+        ref, dummy = schema_ref(spec, op, 200)
+        body = emu.api("GET", concrete(op, run_id)).json()
+        assert error_list(spec.validator(ref), body) == []
+        spoilt = {"data": dict(body["data"], **broken)}
+        del spoilt["data"]["consoleUrl"]
+        found = "\n".join(error_list(spec.validator(ref), spoilt))
+        assert all(key in found for key in list(broken) + ["consoleUrl"]), found
 
 
 def test_every_documented_status_is_produced_or_explained(spec):

@@ -2,7 +2,7 @@
 # Copyright: apify.platform contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The emulated Apify API (/v2): routing, authentication and the run endpoints."""
+"""The emulated Apify API (/v2): routing, authentication, the run endpoints and runs' default storages."""
 
 import re
 from typing import Optional
@@ -17,6 +17,10 @@ MAX_LIMIT = 1000
 
 def _get_run(store: RunStore, _request: Request, run_id: str) -> Response:
     return data_response(store.get(run_id), performed=True)
+
+
+def _get_storage(store: RunStore, _request: Request, run_id: str, storage: str) -> Response:
+    return data_response(store.storage(run_id, storage), performed=True)
 
 
 def _run_action(store: RunStore, _request: Request, run_id: str, action: str) -> Response:
@@ -60,6 +64,8 @@ _ROUTES = (
     (re.compile(r"/v2/actor-runs/?"), {"GET": _list_runs}, True),
     (re.compile(r"/v2/actor-runs/(?P<run_id>[^/]+)/?"), {"GET": _get_run}, False),
     (re.compile(r"/v2/actor-runs/(?P<run_id>[^/]+)/(?P<action>reboot|abort|resurrect)/?"), {"POST": _run_action}, True),
+    # A run's default storages: like the run itself, readable with its ID alone.
+    (re.compile(r"/v2/actor-runs/(?P<run_id>[^/]+)/(?P<storage>request-queue|dataset)/?"), {"GET": _get_storage}, False),
     # /v2/acts/ is the deprecated spelling of /v2/actors/, still served by Apify.
     (re.compile(r"/v2/act(?:or)?s/(?P<actor>[^/]+)/runs/?"), {"GET": _list_runs}, True),
     (re.compile(r"/v2/actor-tasks/(?P<task>[^/]+)/runs/?"), {"GET": _list_runs}, True),

@@ -50,6 +50,10 @@ def _patch_run(emulator, request: Request, run_id: str) -> Response:
     return data_response(emulator.store.update(run_id, parse_spec(request.json(), allow_id=False)))
 
 
+def _get_progress(emulator, _request: Request, run_id: str) -> Response:
+    return data_response(emulator.store.progress(run_id))
+
+
 def _add_faults(emulator, request: Request) -> Response:
     body = request.json()
     if not isinstance(body, dict) or set(body) != {"rules"}:
@@ -96,6 +100,7 @@ _ROUTES = (
     (re.compile(r"/_emulator/reset"), {"POST": _reset}),
     (re.compile(r"/_emulator/runs"), {"GET": _list_runs, "POST": _create_runs}),
     (re.compile(r"/_emulator/runs/(?P<run_id>[^/]+)"), {"GET": _get_run, "PATCH": _patch_run}),
+    (re.compile(r"/_emulator/runs/(?P<run_id>[^/]+)/progress"), {"GET": _get_progress}),
     (re.compile(r"/_emulator/faults"), {"GET": _list_faults, "POST": _add_faults, "DELETE": _clear_faults}),
     (re.compile(r"/_emulator/log"), {"GET": _get_log, "DELETE": _clear_log}),
     (re.compile(r"/_emulator/config"), {"GET": _get_config, "POST": _set_config}),

@@ -13,7 +13,7 @@ import random
 import string
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Optional
+from typing import Any, Optional
 
 STATUSES = ("READY", "RUNNING", "SUCCEEDED", "FAILED", "TIMING-OUT", "TIMED-OUT", "ABORTING", "ABORTED")
 TERMINAL = frozenset(("SUCCEEDED", "FAILED", "TIMED-OUT", "ABORTED"))
@@ -90,6 +90,7 @@ class RunRecord:
     kv_id: str = field(default_factory=new_id)
     dataset_id: str = field(default_factory=new_id)
     queue_id: str = field(default_factory=new_id)
+    progress: Any = None  # a progress.Progress: the default storages' state and CPU
 
     def settle(self, now: float) -> None:
         """Catch up with the clock: leave the post-reboot READY window once it is over."""
@@ -140,7 +141,7 @@ class RunRecord:
             "startedAt": iso(self.started),
             "finishedAt": iso(self.finished),
             "status": self.status,
-            "statusMessage": STATUS_MESSAGES[self.status],
+            "statusMessage": self._status_message(),
             "isStatusMessageTerminal": self.status in TERMINAL,
             "meta": {"origin": "API", "clientIp": "127.0.0.1", "userAgent": "ApifyClient/2.0.0 (linux; Python/3.11.7)"},
             "stats": {
@@ -154,7 +155,7 @@ class RunRecord:
                 "memCurrentBytes": current if active else 0,
                 "cpuAvgUsage": 33.75,
                 "cpuMaxUsage": 169.65,
-                "cpuCurrentUsage": 21.4 if active else 0,
+                "cpuCurrentUsage": (self.progress.cpu if self.progress else 21.4) if active else 0,
                 "netRxBytes": int(seconds * 41_000),
                 "netTxBytes": int(seconds * 1_900),
                 "durationMillis": int(seconds * 1000),
@@ -188,6 +189,12 @@ class RunRecord:
             "usageUsd": {"ACTOR_COMPUTE_UNITS": self._usage_usd(seconds)},
             "platformUsageBillingModel": "USER",
         }
+
+    def _status_message(self) -> str:
+        """The progress's message while RUNNING, if it has one; else the status's own."""
+        if self.status == "RUNNING" and self.progress is not None and self.progress.status_message:
+            return self.progress.status_message
+        return STATUS_MESSAGES[self.status]
 
     def _seconds(self, now: float) -> float:
         end = self.finished if self.finished is not None else now

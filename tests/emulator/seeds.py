@@ -11,7 +11,10 @@ DEMO_TASK_ID = "DemoTask000000001"
 
 # (run spec, what the run is for)
 DEMO_RUNS = (
-    ({"id": "DemoRunRunning001", "status": "RUNNING"}, "running: a reboot succeeds"),
+    (
+        {"id": "DemoRunRunning001", "status": "RUNNING", "progress": {"profile": "active"}},
+        "running and making progress: a reboot succeeds",
+    ),
     (
         {"id": "DemoRunSucceeded1", "status": "SUCCEEDED", "actorTaskId": DEMO_TASK_ID, "taskName": "demo-user~demo-task"},
         "finished: a reboot is skipped (API answers 400)",
@@ -21,6 +24,10 @@ DEMO_RUNS = (
     (
         {"id": "DemoRunDiesOnBoot", "status": "RUNNING", "after_reboot": {"ready_secs": 2, "status": "FAILED"}},
         "running, but READY for 2 s after a reboot and then FAILED",
+    ),
+    (
+        {"id": "DemoRunStalled001", "status": "RUNNING", "progress": {"profile": "stalled", "statusMessage": "Crawled 120/200 pages"}},
+        "running for 3 h, but no progress for the last 2 h (80 requests pending, CPU 0.5 %)",
     ),
 )
 

@@ -13,6 +13,7 @@ import re
 from typing import Optional
 
 from .messages import ApiError
+from .progress import parse_progress
 from .runs import STATUSES, parse_iso
 
 _ID_RE = re.compile(r"[A-Za-z0-9]+")
@@ -90,6 +91,7 @@ _FIELDS = {
     "memoryMbytes": ("memory_mbytes", _memory),
     "memCurrentBytes": ("mem_current_bytes", _count),
     "after_reboot": ("after_reboot", _after_reboot),
+    "progress": ("progress", parse_progress),  # an immutable spec; the store makes each run's state
 }
 
 

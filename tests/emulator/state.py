@@ -16,7 +16,9 @@ from operator import attrgetter
 from typing import Optional
 
 from .messages import ApiError
+from .progress import DEFAULT_SPEC, default_started, new_progress
 from .runs import ABORTABLE, DEFAULT_ACT_ID, DEFAULT_ACTOR_NAME, TERMINAL, RunRecord, new_id
+from .storages import RENDERERS
 
 
 class RunStore:
@@ -57,13 +59,22 @@ class RunStore:
             record = self._get(run_id, now)
             status = values.get("status")
             for attr, value in values.items():
-                if attr != "status":
+                if attr == "progress":
+                    record.progress = new_progress(value, now)  # replaces the whole model
+                elif attr != "status":
                     setattr(record, attr, value)
             if "started" in values:
                 self._order = None
             if status is not None:
                 record.set_status(status, now)
             return record.to_full(now)
+
+    def progress(self, run_id: str) -> dict:
+        """The run's progress model, without reading (so without advancing) anything."""
+        now = time.time()
+        with self._lock:
+            record = self._get(run_id, now)
+            return record.progress.describe(record.started)
 
     def dump(self) -> list:
         now = time.time()
@@ -75,8 +86,14 @@ class RunStore:
         self._seq += 1
         status = values.pop("status", "RUNNING")
         terminal = status in TERMINAL
-        # A finished run gets a plausible one-minute history unless told otherwise.
-        started = values.pop("started", now - 60 if terminal else now)
+        progress = values.pop("progress", DEFAULT_SPEC)
+        # A finished run gets a plausible one-minute history unless told otherwise; a stalled
+        # (or moving, or untouched) one has run long enough to tell.
+        started = values.pop("started", None)
+        if started is None:
+            started = default_started(progress, now)
+        if started is None:
+            started = now - 60 if terminal else now
         record = RunRecord(
             id=values.pop("id", None) or new_id(),
             act_id=values.pop("act_id", DEFAULT_ACT_ID),
@@ -87,6 +104,7 @@ class RunStore:
             started=started,
             finished=max(now, started) if terminal else None,
             seq=self._seq,
+            progress=new_progress(progress, now),
         )
         if record.act_id == DEFAULT_ACT_ID and record.actor_name is None:
             record.actor_name = DEFAULT_ACTOR_NAME
@@ -100,6 +118,12 @@ class RunStore:
         now = time.time()
         with self._lock:
             return self._get(run_id, now).to_full(now)
+
+    def storage(self, run_id: str, kind: str) -> dict:
+        """A read of the run's default ``request-queue`` or ``dataset`` (404 if it has none)."""
+        now = time.time()
+        with self._lock:
+            return RENDERERS[kind](self._get(run_id, now), now)
 
     def reboot(self, run_id: str) -> dict:
         now = time.time()

@@ -14,7 +14,13 @@ import pytest
 import requests
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-DEMO_IDS = {"DemoRunRunning001": "RUNNING", "DemoRunSucceeded1": "SUCCEEDED", "DemoRunFailed0001": "FAILED", "DemoRunReady00001": "READY"}
+DEMO_IDS = {
+    "DemoRunRunning001": "RUNNING",
+    "DemoRunSucceeded1": "SUCCEEDED",
+    "DemoRunFailed0001": "FAILED",
+    "DemoRunReady00001": "READY",
+    "DemoRunStalled001": "RUNNING",
+}
 
 
 def _start(tmp_path, how, *extra):
