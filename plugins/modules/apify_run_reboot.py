@@ -266,102 +266,21 @@ error:
     path: /v2/actor-runs/3KH8gEpp4d8uQSe8T
 """
 
-from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyConfigError
+from ansible_collections.apify.platform.plugins.module_utils._action_module import ACTION_ARGUMENT_SPEC, ACTION_MODULE_KWARGS, act
+from ansible_collections.apify.platform.plugins.module_utils._actions import Reboot
 from ansible_collections.apify.platform.plugins.module_utils._module import ApifyModule
-from ansible_collections.apify.platform.plugins.module_utils._options import (
-    check_concurrency,
-    check_not_negative,
-    check_positive,
-    check_resource_id,
-    check_run_id,
-)
-from ansible_collections.apify.platform.plugins.module_utils._reboot import RUNNING, summarize
-from ansible_collections.apify.platform.plugins.module_utils._rebooter import Rebooter, RebootOptions
-from ansible_collections.apify.platform.plugins.module_utils._runs import list_path, list_runs, listed_run_ids
-
-SELECTORS = ("run_id", "run_ids", "actor_id", "task_id")
-
-
-def reboot_options(module):
-    params = module.params
-    wait_sleep = check_positive(params["wait_sleep"], "wait_sleep")
-    wait_timeout = check_positive(params["wait_timeout"], "wait_timeout")
-    if wait_timeout < wait_sleep:
-        raise ApifyConfigError("wait_timeout (%s) must be at least wait_sleep (%s)." % (wait_timeout, wait_sleep))
-    return RebootOptions(
-        check_mode=module.check_mode,
-        max_reboot_count=check_not_negative(params["max_reboot_count"], "max_reboot_count"),
-        fail_if_not_running=params["fail_if_not_running"],
-        wait=params["wait"],
-        wait_timeout=wait_timeout,
-        wait_sleep=wait_sleep,
-    )
-
-
-def reboot_one(module, options):
-    run_id = check_run_id(module.params["run_id"])
-    result = Rebooter(module.client(), options).reboot(run_id)
-    warning = result.pop("warning")
-    del result["run_id"]
-    result["warnings"] = [warning] if warning else []
-    return result
-
-
-def refused_entry(value, error):
-    """The entry of a listed run whose ID failed the check: nothing was sent for it."""
-    return {"run_id": value, "changed": False, "rebooted": False, "failed": True, "run": None, "msg": error.message, "error": error.to_dict(), "warning": None}
-
-
-def reboot_many(module, options):
-    params = module.params
-    concurrency = check_concurrency(params["concurrency"])
-    refused = []
-    if params["run_ids"] is not None:
-        run_ids = [check_run_id(run_id, "run_ids") for run_id in params["run_ids"]]
-        client = module.client(pool_size=concurrency)
-    else:
-        actor_id = params["actor_id"] and check_resource_id(params["actor_id"], "actor_id")
-        task_id = params["task_id"] and check_resource_id(params["task_id"], "task_id")
-        client = module.client(pool_size=concurrency)
-        # Keep only the IDs: each run is read again, in full, just before its reboot.
-        path = list_path(actor_id, task_id)
-        run_ids, refused = listed_run_ids(list_runs(client, actor_id=actor_id, task_id=task_id, statuses=[RUNNING])[0], path, client.redact)
-    entries = Rebooter(client, options).reboot_all(run_ids, concurrency, full_runs=params["full_runs"])
-    entries.extend(refused_entry(value, error) for value, error in refused)
-    result = summarize(entries, check_mode=module.check_mode)
-    # Every entry loses its "warning" key; the ones that had a warning pass it on to Ansible.
-    result["warnings"] = [warning for warning in (entry.pop("warning") for entry in entries) if warning]
-    result["results"] = entries
-    return result
-
-
-def reboot(module):
-    options = reboot_options(module)
-    if module.params["run_id"] is not None:
-        return reboot_one(module, options)
-    return reboot_many(module, options)
+from ansible_collections.apify.platform.plugins.module_utils._options import check_not_negative
+from ansible_collections.apify.platform.plugins.module_utils._run_facts import RUNNING
 
 
 def main():
-    module = ApifyModule(
-        argument_spec=dict(
-            run_id=dict(type="str"),
-            run_ids=dict(type="list", elements="str"),
-            actor_id=dict(type="str"),
-            task_id=dict(type="str"),
-            concurrency=dict(type="int", default=20),
-            full_runs=dict(type="bool", default=False),
-            fail_if_not_running=dict(type="bool", default=False),
-            max_reboot_count=dict(type="int"),
-            wait=dict(type="bool", default=False),
-            wait_timeout=dict(type="int", default=300),
-            wait_sleep=dict(type="int", default=5),
-        ),
-        mutually_exclusive=[SELECTORS],
-        required_one_of=[SELECTORS],
-        supports_check_mode=True,
-    )
-    module.run(lambda: reboot(module))
+    module = ApifyModule(argument_spec=dict(ACTION_ARGUMENT_SPEC, max_reboot_count=dict(type="int")), **ACTION_MODULE_KWARGS)
+
+    def reboot():
+        action = Reboot(max_reboot_count=check_not_negative(module.params["max_reboot_count"], "max_reboot_count"))
+        return act(module, action, listed_statuses=[RUNNING])
+
+    module.run(reboot)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,304 @@
+# -*- coding: utf-8 -*-
+# Copyright: apify.platform contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The safe action on one run: read, decide, act at most once, verify, optionally wait.
+
+This is the centre of the collection. An action (reboot, abort: see
+``_actions.py``) supplies only what differs between actions: its decision
+(should this run be acted on?), its evidence (did it act? judged from the run
+read before and after) and what waiting for it means. Everything else is here,
+once:
+
+* The request is never sent again blindly. When it gets no trustworthy answer
+  (5xx, timeout, dropped connection, an answer not to be believed) the run is
+  read again and the action's evidence decides. Only when the evidence says
+  the action did not happen, and the failure was one where the API cannot have
+  acted on the request, is it sent again.
+* Once a request went out that the API did not refuse, the result says
+  ``changed`` whatever happens next.
+* Check mode reads and decides but never sends the action.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible_collections.apify.platform.plugins.module_utils import _run_facts as facts
+from ansible_collections.apify.platform.plugins.module_utils._batch import map_concurrently, unique
+from ansible_collections.apify.platform.plugins.module_utils._errors import (
+    ApifyApiError,
+    ApifyError,
+    ApifyRebootUncertainError,
+    ApifyResponseError,
+    ApifyRunStateError,
+    ApifyTransportError,
+)
+from ansible_collections.apify.platform.plugins.module_utils._runs import get_run, post_action
+from ansible_collections.apify.platform.plugins.module_utils._waiter import WaitFailed, WaitTimeout, clock, wait_for
+
+# What the evidence says after a request with no trustworthy answer.
+ACTED = "acted"
+NOT_ACTED = "not_acted"
+ENDED = "ended"  # the run finished on its own: the action no longer applies
+UNKNOWN = "unknown"
+
+
+class Decision:
+    """What to do with a run: ``act`` True or False, ``msg`` says why.
+
+    ``wrong_state`` is True when the run is left alone because of its status
+    (``fail_if_not_running`` turns that into a failure); ``warning`` is optional.
+    """
+
+    def __init__(self, act, msg, warning=None, wrong_state=False):
+        self.act = act
+        self.msg = msg
+        self.warning = warning
+        self.wrong_state = wrong_state
+
+    def __repr__(self):
+        return "Decision(act=%r, msg=%r)" % (self.act, self.msg)
+
+
+class Options:
+    """What the task asked for; the same for every run of a batch."""
+
+    def __init__(self, check_mode=False, fail_if_not_running=False, wait=False, wait_timeout=300, wait_sleep=5):
+        self.check_mode = check_mode
+        self.fail_if_not_running = fail_if_not_running
+        self.wait = wait
+        self.wait_timeout = wait_timeout
+        self.wait_sleep = wait_sleep
+
+
+class Procedure:
+    """Runs one action on runs through one client; ``sleep`` and ``now`` are injectable for tests."""
+
+    def __init__(self, client, action, options, sleep=None, now=None):
+        self.client = client
+        self.action = action
+        self.options = options
+        self._sleep = sleep or time.sleep
+        self._now = now or time.monotonic
+
+    def run(self, run_id):
+        """Return ``{run_id, changed, <past>, run, msg, warning}``; raise ApifyError on failure."""
+        action, options = self.action, self.options
+        before = get_run(self.client, run_id)
+        decision = action.decide(before)
+        if not decision.act:
+            if options.fail_if_not_running and decision.wrong_state:
+                raise ApifyRunStateError(decision.msg + " Failing because fail_if_not_running is true.", run=before)
+            return self._result(run_id, False, before, decision.msg, decision.warning)
+        if options.check_mode:
+            return self._result(run_id, True, before, "Run %s is %s and would be %s (check mode: no %s was sent)." % (run_id, before["status"], action.past, action.noun))
+
+        outcome, run, acted = self._act_once(run_id, before)
+        if outcome == ENDED:
+            msg = "Run %s was left alone: it stopped running (status %s) just before the %s." % (run_id, run.get("status"), action.noun)
+            if options.fail_if_not_running:
+                error = ApifyRunStateError(msg + " Failing because fail_if_not_running is true.", run=run)
+                error.changed = acted
+                raise error
+            return self._result(run_id, acted, run, msg, done=False)
+        msg = action.done_msg(run_id, before, run)
+        if options.wait:
+            run = self._wait(run_id)
+            msg += " " + action.waited_msg
+        return self._result(run_id, True, run, msg)
+
+    def entry(self, run_id, full_runs=True):
+        """run() for one run of many: a failure becomes part of the entry, not an exception.
+
+        Unless ``full_runs``, the entry keeps only a compact view of the run, made
+        here in the worker so that thousands of full run objects never pile up.
+        """
+        try:
+            entry = self.run(run_id)
+        except ApifyError as exc:
+            entry = {
+                "run_id": run_id,
+                "changed": exc.changed,
+                self.action.past: exc.changed if exc.rebooted is None else exc.rebooted,
+                "failed": True,
+                "run": getattr(exc, "run", None),
+                "msg": exc.message,
+                "error": exc.to_dict(),
+                "warning": None,
+            }
+        else:
+            entry["failed"] = False
+        if not full_runs and entry["run"] is not None:
+            entry["run"] = facts.compact_run(entry["run"])
+        return entry
+
+    def all(self, run_ids, concurrency, full_runs=True):
+        """One entry per distinct run ID, in the order given; runs handled ``concurrency`` at a time."""
+        return map_concurrently(lambda run_id: self.entry(run_id, full_runs), unique(run_ids), concurrency)
+
+    def _result(self, run_id, changed, run, msg, warning=None, done=None):
+        return {"run_id": run_id, "changed": changed, self.action.past: changed if done is None else done, "run": run, "msg": msg, "warning": warning}
+
+    # -- the request, at most one that takes effect -----------------------------
+
+    def _act_once(self, run_id, before):
+        """Send the action until it is known to have happened, at most once in effect.
+
+        Returns ``(outcome, run, acted)``: ACTED or ENDED, the run as last seen,
+        and whether a request that may have acted went out. Raises ApifyError
+        otherwise, with ``changed`` set when a request went out that the API did
+        not refuse.
+        """
+        action = self.action
+        sends = 0
+        acted = False  # a request went out and the API did not refuse it
+        while True:
+            sends += 1
+            try:
+                after = post_action(self.client, run_id, action.path, action.params())
+                action.check_answer(run_id, before, after)
+                return ACTED, after, True
+            except ApifyApiError as exc:
+                if exc.status == 400:
+                    return self._after_rejection(run_id, exc, acted) + (acted,)
+                if exc.status < 500:
+                    exc.changed = acted
+                    raise
+                failure = exc
+            except (ApifyTransportError, ApifyResponseError) as exc:
+                failure = exc
+            acted = acted or _may_have_acted(failure)
+
+            outcome, now = self._verify(run_id, before, failure)
+            if outcome in (ACTED, ENDED):
+                return outcome, now, acted or outcome == ACTED
+            if outcome == NOT_ACTED and isinstance(failure, ApifyResponseError):
+                # The API answered, with something not to be believed, and the evidence did
+                # not move: asking again could act twice.
+                outcome = UNKNOWN
+            if outcome == NOT_ACTED and sends <= self.client.retries:
+                self._sleep(self.client.backoff_delay(sends - 1))
+                continue
+            if outcome == NOT_ACTED:
+                # The last failure keeps its kind (api, transport).
+                failure.append(
+                    "Run %s was not %s as far as %s shows: %d %s request(s) failed and %s."
+                    % (run_id, action.past, action.evidence_name, sends, action.noun, action.no_evidence)
+                )
+                failure.changed = acted
+                failure.rebooted = False
+                raise failure
+            error = ApifyRebootUncertainError(
+                "The %s of run %s may or may not have happened: the request failed (%s) and the run's state "
+                "cannot tell (%s). Check the run before trying again." % (action.noun, run_id, failure.message, action.evidence_text(before, now))
+            )
+            error.changed = True
+            raise error
+
+    def _after_rejection(self, run_id, exc, acted):
+        """A 400: typically the run finished between our read and the request."""
+        try:
+            now = get_run(self.client, run_id)
+        except ApifyError as read_error:
+            exc.append("Reading the run afterwards to see whether it had finished failed too: %s" % read_error.message)
+            exc.changed = acted
+            raise exc from None
+        if self.action.ended(now):
+            return ENDED, now
+        exc.changed = acted
+        raise exc
+
+    def _verify(self, run_id, before, failure):
+        """Read the run again after a failed request and let the action's evidence say what happened.
+
+        After a timeout, an interim answer, or a gateway's 502 or 504, the
+        request may still be on its way through the API, so the run is watched
+        for twice the request timeout before evidence of nothing is believed.
+        """
+        settle = 2 * self.client.timeout if _may_be_in_flight(failure) else 0
+        outcome, now = UNKNOWN, {}
+        try:
+            for _ in clock(settle, min(1.0, max(0.1, settle / 10.0)), now=self._now, sleep=self._sleep):
+                now = get_run(self.client, run_id)
+                outcome = self.action.evidence(before, now)
+                if outcome != NOT_ACTED:
+                    break
+        except ApifyError as exc:
+            error = ApifyRebootUncertainError(
+                "The %s of run %s may or may not have happened: the request failed (%s) and reading the run "
+                "afterwards failed too (%s). Check the run before trying again." % (self.action.noun, run_id, failure.message, exc.message)
+            )
+            error.changed = True
+            raise error from None
+        return outcome, now
+
+    # -- waiting ----------------------------------------------------------------
+
+    def _wait(self, run_id):
+        action, options = self.action, self.options
+        try:
+            return wait_for(
+                lambda: get_run(self.client, run_id),
+                done=action.wait_done,
+                failed=action.wait_failed,
+                timeout=options.wait_timeout,
+                sleep_interval=options.wait_sleep,
+                now=self._now,
+                sleep=self._sleep,
+            )
+        except WaitFailed as exc:
+            error = ApifyRunStateError("Run %s was %s, then %s." % (run_id, action.past, action.wait_failed_text(exc.last)), run=exc.last)
+        except WaitTimeout as exc:
+            error = ApifyRunStateError(
+                "Run %s was %s but was not %s within wait_timeout=%s s; its last status was %s."
+                % (run_id, action.past, action.wait_goal, options.wait_timeout, (exc.last or {}).get("status")),
+                run=exc.last,
+            )
+        except ApifyError as exc:
+            exc.append("Run %s had been %s; this happened while waiting %s." % (run_id, action.past, action.waiting_for))
+            error = exc
+        error.changed = True
+        raise error
+
+
+def _may_be_in_flight(failure):
+    """Whether the API may still act on a request that failed this way."""
+    if isinstance(failure, ApifyTransportError):
+        return failure.timeout or failure.interim
+    return getattr(failure, "status", None) in (502, 504)
+
+
+def _may_have_acted(failure):
+    """Whether a request that failed this way may have reached the API and been acted on."""
+    if isinstance(failure, ApifyTransportError):
+        return failure.sent
+    return True  # a 5xx, or an answer not to be believed: the request arrived
+
+
+def summarize(entries, past, check_mode=False):
+    """The task-level result of a batch: ID lists, ``changed``, and a one-line ``msg``.
+
+    A run that was acted on and then failed (for example while waiting) is in
+    both ``<past>_run_ids`` and ``failed_run_ids``: both are true.
+    """
+    done = [e["run_id"] for e in entries if e[past]]
+    failed = [e["run_id"] for e in entries if e["failed"]]
+    skipped = [e["run_id"] for e in entries if not e[past] and not e["failed"]]
+    verb = "would be %s (check mode)" % past if check_mode else past
+    msg = "%d run(s): %d %s, %d left alone, %d failed." % (len(entries), len(done), verb, len(skipped), len(failed))
+    if failed:
+        shown = ["%s (%s)" % (e["run_id"], e["msg"]) for e in entries if e["failed"]][:5]
+        more = " and %d more" % (len(failed) - len(shown)) if len(failed) > len(shown) else ""
+        msg += " Failed: %s%s." % ("; ".join(shown), more)
+    return {
+        "changed": any(e["changed"] for e in entries),
+        past: bool(done),
+        "%s_run_ids" % past: done,
+        "skipped_run_ids": skipped,
+        "failed_run_ids": failed,
+        "failed": bool(failed),
+        "msg": msg,
+    }
