@@ -16,10 +16,18 @@ from ansible_collections.apify.platform.plugins.module_utils._client import path
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyResponseError
 from ansible_collections.apify.platform.plugins.module_utils._options import RUN_ID_RE, shown
 from ansible_collections.apify.platform.plugins.module_utils._schemas import (
+    DATASET_RESPONSE,
     LIST_OF_RUNS_RESPONSE,
+    REQUEST_QUEUE_RESPONSE,
     RUN_RESPONSE,
     validate,
 )
+
+# A run's default storages: the path under the run, its schema, and the run's field naming its ID.
+STORAGES = {
+    "request-queue": (REQUEST_QUEUE_RESPONSE, "defaultRequestQueueId"),
+    "dataset": (DATASET_RESPONSE, "defaultDatasetId"),
+}
 
 # The API's own ceiling for one page of a list.
 MAX_PAGE = 1000
@@ -67,6 +75,32 @@ def post_action(client, run_id, action, params=None):
 def post_reboot(client, run_id):
     """POST /v2/actor-runs/{runId}/reboot."""
     return post_action(client, run_id, "reboot")
+
+
+def get_run_storage(client, run, kind):
+    """GET /v2/actor-runs/{runId}/request-queue or /dataset: the run's default storage.
+
+    The answer must be the storage the run names (``defaultRequestQueueId`` or
+    ``defaultDatasetId``), when the run names one.
+    """
+    schema, id_field = STORAGES[kind]
+    path = run_path(run["id"], kind)
+    expected = run.get(id_field)
+
+    def check(document):
+        validate(document, schema, "GET", path, client.redact)
+        answered = document["data"]["id"]
+        if isinstance(expected, str) and answered != expected:
+            raise ApifyResponseError(
+                "GET",
+                path,
+                json_path="data.id",
+                accepted=True,
+                reason="the answer is about storage %r, not the run's %s %s; it was not believed" % (client.redact(answered)[:40], id_field, expected),
+            )
+        return document
+
+    return client.get(path, check=check)["data"]
 
 
 def list_path(actor_id=None, task_id=None):

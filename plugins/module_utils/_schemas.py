@@ -52,6 +52,7 @@ RUN = {
                 "resurrectCount": _COUNT,
                 "memCurrentBytes": _COUNT,
                 "memMaxBytes": _COUNT,
+                "cpuCurrentUsage": {"type": "number", "minimum": 0},
                 "runTimeSecs": {"type": "number", "minimum": 0},
             },
         },
@@ -99,6 +100,41 @@ LIST_OF_RUNS_RESPONSE = {
                 "count": _COUNT,
                 "desc": {"type": "boolean"},
                 "items": {"type": "array", "items": RUN_SHORT},
+            },
+        },
+    },
+}
+
+# A run's default storages, for progress: the fields read, from the spec's RequestQueue and Dataset.
+REQUEST_QUEUE_RESPONSE = {
+    "type": "object",
+    "required": ["data"],
+    "properties": {
+        "data": {
+            "type": "object",
+            "required": ["id", "modifiedAt", "totalRequestCount", "handledRequestCount", "pendingRequestCount"],
+            "properties": {
+                "id": _STRING,
+                "modifiedAt": _STRING,
+                "totalRequestCount": _COUNT,
+                "handledRequestCount": _COUNT,
+                "pendingRequestCount": _COUNT,
+            },
+        },
+    },
+}
+
+DATASET_RESPONSE = {
+    "type": "object",
+    "required": ["data"],
+    "properties": {
+        "data": {
+            "type": "object",
+            "required": ["id", "modifiedAt", "itemCount"],
+            "properties": {
+                "id": _STRING,
+                "modifiedAt": _STRING,
+                "itemCount": _COUNT,
             },
         },
     },

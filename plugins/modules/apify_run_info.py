@@ -15,6 +15,7 @@ description:
   - With O(run_id), returns that run (C(GET /v2/actor-runs/{runId})); this works without a token,
     as the API allows.
   - With O(run_ids), returns those runs in full as RV(runs), read O(concurrency) at a time; no token needed either.
+    Each run is read on its own: one that cannot be read goes into RV(failed_runs) and the others are still returned.
   - Otherwise, lists runs of an Actor (O(actor_id)), of a task (O(task_id)), or of the whole
     account, filtered by O(status), following the API's pages up to O(limit). Listing needs a token.
   - Read-only; never reports a change.
@@ -81,11 +82,22 @@ options:
     description:
       - When listing, also read each listed run in full (with C(stats), C(options) and C(meta)),
         O(concurrency) runs at a time, so that later tasks can filter on memory use or age.
+      - Each listed ID is checked like one given in O(run_ids) before it is read; a run that fails the check
+        or cannot be read goes into RV(failed_runs), and the others are still read.
       - Without it (or with V(false)), RV(runs) holds the API's short list items.
     type: bool
+  progress:
+    description:
+      - Also read each run's default request queue and dataset, and add a C(progress) fact to each
+        returned run (see RV(run.progress)): whether it still handles requests and pushes items.
+      - When listing, implies O(details=true). Storages are read O(concurrency) at a time; a
+        storage that cannot be read is named in C(progress.error) and fails nothing else.
+    type: bool
+    default: false
   concurrency:
     description:
-      - How many runs are read at once with O(details=true) or O(run_ids), from 1 to 100.
+      - How many runs (or storages, with O(progress=true)) are read at once with O(details=true),
+        O(progress=true) or O(run_ids), from 1 to 100.
     type: int
     default: 20
 seealso:
@@ -137,6 +149,23 @@ run:
   description: The run, as the API returned it (its C(data)).
   returned: when O(run_id) is given
   type: dict
+  contains:
+    progress:
+      description:
+        - With O(progress=true) (on each run of RV(runs) too), what the run's default storages say now.
+        - C(request_queue) has C(handled), C(pending), C(total) and C(modified_at); C(dataset) has
+          C(items) and C(modified_at); either is C(null) when it could not be read, and C(error) says why.
+        - C(last_change_at) is the later C(modified_at), C(idle_minutes) the minutes since then, as read;
+          C(cpu_percent) is C(stats.cpuCurrentUsage), the run's CPU use now in percent of one CPU.
+      returned: with O(progress=true)
+      type: dict
+      sample:
+        request_queue: {handled: 120, pending: 80, total: 200, modified_at: "2026-11-30T01:02:03.000Z"}
+        dataset: {items: 118, modified_at: "2026-11-30T01:02:01.000Z"}
+        last_change_at: "2026-11-30T01:02:03.000Z"
+        idle_minutes: 121.5
+        cpu_percent: 0.5
+        error: null
   sample:
     id: 3KH8gEpp4d8uQSe8T
     actId: HDSasDasz78YcAPEB
@@ -150,7 +179,7 @@ runs:
   description:
     - The runs listed, in the API's order, as the API's list items (short run objects), or as full
       run objects when O(details=true).
-    - With O(run_ids), the full run objects in the order given.
+    - With O(run_ids), the full run objects in the order given, without those in RV(failed_runs).
   returned: when O(run_id) is not given
   type: list
   elements: dict
@@ -164,29 +193,40 @@ runs:
       buildId: 7sT5jcggjjA9fNcxF
 failed_runs:
   description:
-    - The runs that could not be read, with O(run_ids) or O(details=true), each with C(run_id),
-      C(msg) and C(error) (as RV(error)); also listed runs whose ID is not a valid run ID.
-    - The other runs are still read and returned in RV(runs); the task fails when this list is
-      not empty, so use C(failed_when) on the registered result to go on with the runs that were read.
+    - With O(run_ids) or O(details=true), the runs that could not be read, each with C(run_id), C(msg)
+      and C(error) (keys as in RV(error)). With O(details=true) also the listed runs whose ID is not a
+      run ID (nothing is sent for them; C(run_id) then shows the value, at most 64 characters).
+    - The other runs are still read and returned in RV(runs). The task fails when this list is not empty;
+      add C(failed_when) to the task to go on with the runs that were read.
+    - An empty list when every run was read.
   returned: with O(run_ids) or O(details=true)
   type: list
   elements: dict
   sample:
     - run_id: HG7ML7M8z78YcAPEB
-      msg: "Apify API answered HTTP 404 (record-not-found: Actor run was not found) to GET /v2/actor-runs/HG7ML7M8z78YcAPEB."
+      msg: >-
+        Apify API answered HTTP 404 (record-not-found: Actor run was not found) to GET /v2/actor-runs/HG7ML7M8z78YcAPEB.
+        It does not exist, or the token's account cannot see it: check the ID.
       error:
         kind: api
         status: 404
+        type: record-not-found
+        message: Actor run was not found
+        method: GET
+        path: /v2/actor-runs/HG7ML7M8z78YcAPEB
 total:
   description: How many runs match the filter in all, as the API counts them (may exceed the length of RV(runs)).
   returned: when listing (neither O(run_id) nor O(run_ids) given)
   type: int
   sample: 1
 msg:
-  description: Why the task failed.
+  description:
+    - Why the task failed. With RV(failed_runs), how many runs could not be read, naming the first three.
   returned: failure
   type: str
-  sample: Apify API answered HTTP 404 (record-not-found, Actor run was not found) to GET /v2/actor-runs/3KH8gEpp4d8uQSe8T.
+  sample: >-
+    Apify API answered HTTP 404 (record-not-found: Actor run was not found) to GET /v2/actor-runs/3KH8gEpp4d8uQSe8T.
+    It does not exist, or the token's account cannot see it: check the ID.
 error:
   description: What went wrong, as data; see M(apify.platform.apify_run_reboot) for its keys.
   returned: failure
@@ -215,6 +255,8 @@ from ansible_collections.apify.platform.plugins.module_utils._options import (
     check_resource_id,
     check_run_id,
 )
+from ansible_collections.apify.platform.plugins.module_utils._progress import read_progress
+from ansible_collections.apify.platform.plugins.module_utils._run_facts import STATUSES
 from ansible_collections.apify.platform.plugins.module_utils._runs import get_run, list_path, list_runs, listed_run_ids
 
 # Options that shape a listing; refused with run_id or run_ids rather than ignored.
@@ -252,14 +294,20 @@ def with_failures(result, failed_runs):
 
 def info(module):
     params = module.params
+    concurrency = check_concurrency(params["concurrency"])
     if params["run_id"] is not None:
         run_id = check_run_id(params["run_id"])
-        return {"changed": False, "run": get_run(module.client(token_required=False), run_id)}
-    concurrency = check_concurrency(params["concurrency"])
+        client = module.client(token_required=False)
+        run = get_run(client, run_id)
+        if params["progress"]:
+            read_progress(client, [run], concurrency)
+        return {"changed": False, "run": run}
     if params["run_ids"] is not None:
         run_ids = unique(check_run_id(run_id, "run_ids") for run_id in params["run_ids"])
         client = module.client(token_required=False, pool_size=concurrency)
         runs, failed_runs = read_runs(client, run_ids, concurrency)
+        if params["progress"]:
+            read_progress(client, runs, concurrency)
         return with_failures({"changed": False, "runs": runs}, failed_runs)
     actor_id = params["actor_id"] and check_resource_id(params["actor_id"], "actor_id")
     task_id = params["task_id"] and check_resource_id(params["task_id"], "task_id")
@@ -267,11 +315,13 @@ def info(module):
     offset = check_not_negative(params["offset"] or 0, "offset")
     client = module.client(pool_size=concurrency)
     runs, total = list_runs(client, actor_id=actor_id, task_id=task_id, statuses=params["status"], limit=limit, offset=offset, desc=bool(params["desc"]))
-    if not params["details"]:
+    if not (params["details"] or params["progress"]):
         return {"changed": False, "runs": runs, "total": total}
     run_ids, refused = listed_run_ids(runs, list_path(actor_id, task_id), client.redact)
     runs, failed_runs = read_runs(client, run_ids, concurrency)
     failed_runs.extend({"run_id": value, "msg": error.message, "error": error.to_dict()} for value, error in refused)
+    if params["progress"]:
+        read_progress(client, runs, concurrency)
     return with_failures({"changed": False, "runs": runs, "total": total}, failed_runs)
 
 
@@ -282,11 +332,12 @@ def main():
             run_ids=dict(type="list", elements="str"),
             actor_id=dict(type="str"),
             task_id=dict(type="str"),
-            status=dict(type="list", elements="str", choices=["READY", "RUNNING", "SUCCEEDED", "FAILED", "TIMING-OUT", "TIMED-OUT", "ABORTING", "ABORTED"]),
+            status=dict(type="list", elements="str", choices=list(STATUSES)),
             limit=dict(type="int"),
             offset=dict(type="int"),
             desc=dict(type="bool"),
             details=dict(type="bool"),
+            progress=dict(type="bool", default=False),
             concurrency=dict(type="int", default=20),
         ),
         mutually_exclusive=[("run_id", "run_ids", "actor_id", "task_id")] + [(one, listing) for one in ("run_id", "run_ids") for listing in LISTING_OPTIONS],
