@@ -15,14 +15,14 @@
 # 2. Builds COLLECTION_DIR with ansible-galaxy, installs the tarball into a scratch
 #    collections path and runs `ansible-builder introspect --sanitize` on it: the
 #    collection's requirements.txt (through meta/execution-environment.yml) must be
-#    listed, jsonschema among them.
+#    listed, requests and jsonschema among them.
 # 3. Runs `ansible-builder create` on a copy of COLLECTION_DIR/examples/execution-environment/
 #    with the tarball beside it: the build context must have a Containerfile and the
 #    collection.
 # 4. Replays, outside a container, the two build steps that find the collection's
 #    requirements: the context's galaxy install (`ansible-galaxy collection install -r
 #    requirements.yml` from _build/, as the Containerfile does) and the context's own
-#    introspect script, whose requirements file must list jsonschema.
+#    introspect script, whose requirements file must list requests and jsonschema.
 set -euo pipefail
 
 collection=${1:?usage: ee-check.sh COLLECTION_DIR WORK_DIR}
@@ -33,7 +33,7 @@ galaxy=${ANSIBLE_GALAXY:-ansible-galaxy}
 venv=${EE_VENV:-$root/.venvs/ee}
 requirements=${EE_REQUIREMENTS:-$root/requirements-ee.txt}
 # what the modules import; requirements.txt may list more
-required=(jsonschema)
+required=(requests jsonschema)
 
 fail() { echo "ee: FAILED: $*" >&2; exit 1; }
 # absolute paths: part of the work happens in other directories

@@ -25,17 +25,25 @@ options:
       - Root URL of the Apify API, without a path.
       - Must use C(https://); plain C(http://) is accepted only for a loopback host
         (V(localhost), V(127.0.0.1), V(::1)), because the token would otherwise travel in clear.
+      - A loopback O(api_url) (V(localhost), a name ending in C(.localhost), C(127.0.0.0/8), V(::1))
+        is always reached directly, never through a proxy.
       - If not set, the environment variable E(APIFY_API_BASE_URL) is used.
     type: str
     default: https://api.apify.com
   timeout:
     description:
-      - Seconds to wait for each HTTP request. Must be greater than 0.
+      - Seconds allowed for each HTTP request as a whole, from connecting to the last byte of the answer
+        (not per read, so a server that sends its answer slowly is cut off too). Must be greater than 0.
+      - Each retry (see O(retries)) gets the full time again.
     type: float
     default: 30
   validate_certs:
     description:
       - Whether to check the API's TLS certificate. Leave V(true) except against a test server.
+      - Certificates are checked against the CA bundle named by the first of E(REQUESTS_CA_BUNDLE),
+        E(CURL_CA_BUNDLE), E(SSL_CERT_FILE) and E(SSL_CERT_DIR) that is set, otherwise against the
+        bundle that C(requests) uses by default (C(certifi)'s).
+      - V(false) is never overridden by those variables.
     type: bool
     default: true
   retries:
@@ -48,14 +56,17 @@ options:
     type: int
     default: 5
 requirements:
-  - jsonschema
+  - requests >= 2.25.0
+  - jsonschema >= 4.0.0
 notes:
-  - HTTP is the Python standard library's C(http.client), with keep-alive connections. A proxy is taken
-    from the C(https_proxy) (C(http_proxy) for an C(http://) O(api_url); else C(all_proxy)) and C(no_proxy)
-    environment variables, upper or lower case;
-    it must be an C(http://) proxy and is asked to C(CONNECT), so TLS runs end to end and the proxy never
-    sees the token. Certificates are checked against the system's CA store; C(SSL_CERT_FILE) or
-    C(SSL_CERT_DIR) point to another one. Redirects are never followed.
-  - Every API answer is validated with JSON Schema against the fields the module uses;
-    an invalid answer fails the task with the JSON path and the reason, before anything is changed.
+  - HTTP goes through C(requests), with a pool of keep-alive connections. Proxies come from the environment
+    as C(requests) reads them (E(https_proxy), E(http_proxy), E(all_proxy), E(no_proxy), upper or lower case);
+    an C(https://) O(api_url) is reached through an C(http://) proxy with C(CONNECT), so TLS runs end to end
+    and the proxy never sees the token. SOCKS proxies need C(requests[socks]) (PySocks). A loopback O(api_url)
+    never uses a proxy.
+  - The token is sent only in the C(Authorization) header; C(~/.netrc) is never read. Redirects are never followed.
+  - Every API answer is checked before it is believed - it is about the run asked for, it is at most 4 MiB,
+    its JSON is nested at most 32 levels deep, and it fits a JSON Schema of the fields the module uses;
+    an answer that does not pass fails the task (or that run, among many) with the reason and any JSON path,
+    and nothing is sent on its strength.
 """

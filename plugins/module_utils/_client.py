@@ -34,6 +34,7 @@ from urllib.parse import quote, urlencode
 
 from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyApiError,
+    ApifyConfigError,
     ApifyResponseError,
     ApifyTransportError,
 )
@@ -166,6 +167,10 @@ class ApifyClient:
                 response = self.session.send(method, path, params, self.headers, self.timeout)
             except requests.exceptions.RequestException as exc:
                 raise self._transport_error(method, path, shown, exc, limit, sent=not _never_sent(exc)) from None
+            except OSError as exc:  # requests checks a CA bundle path before it connects
+                raise ApifyConfigError(
+                    "%s %s was not sent: %s. Check REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, SSL_CERT_FILE and SSL_CERT_DIR." % (method, shown, _short(self.redact(str(exc))))
+                ) from None
             if method != "GET":
                 self.sent.append("%s %s" % (method, path))
             try:

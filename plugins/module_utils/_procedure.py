@@ -170,12 +170,15 @@ class Procedure:
                 failure = exc
             except (ApifyTransportError, ApifyResponseError) as exc:
                 failure = exc
-            acted = acted or _may_have_acted(failure)
-
-            outcome, now = self._verify(run_id, before, failure)
+            if not _may_have_acted(failure):
+                # No connection was made: nothing to verify, and sending again is safe.
+                outcome, now = NOT_ACTED, before
+            else:
+                acted = True
+                outcome, now = self._verify(run_id, before, failure)
             if outcome in (ACTED, ENDED):
                 return outcome, now, acted or outcome == ACTED
-            if outcome == NOT_ACTED and isinstance(failure, ApifyResponseError):
+            if outcome == NOT_ACTED and acted and isinstance(failure, ApifyResponseError):
                 # The API answered, with something not to be believed, and the evidence did
                 # not move: asking again could act twice.
                 outcome = UNKNOWN

@@ -152,7 +152,8 @@ def _with_deadlines(manager):
     for scheme, pool_class in manager.pool_classes_by_scheme.items():
         if not issubclass(pool_class, _DeadlinePool):
             if pool_class not in _POOL_CLASSES:
-                _POOL_CLASSES[pool_class] = type("Deadline" + pool_class.__name__, (_DeadlinePool, pool_class), {})
+                # The same name: urllib3 puts it into its messages, which users read.
+                _POOL_CLASSES[pool_class] = type(pool_class.__name__, (_DeadlinePool, pool_class), {})
             pool_class = _POOL_CLASSES[pool_class]
         classes[scheme] = pool_class
     manager.pool_classes_by_scheme = classes

@@ -18,7 +18,7 @@ description:
     is aborted; a finished run, or one already C(ABORTING), is left alone with C(changed=false) and a
     RV(msg) that names its status, unless O(fail_if_not_running=true).
   - An abort request is never sent twice blindly. When it gets no clear answer (a server error, a
-    timeout, a dropped connection, an answer about another run), the run is read again: C(ABORTING)
+    timeout, a dropped connection, an answer about another run), the run is read again. C(ABORTING)
     or C(ABORTED) means the request acted and the task reports C(changed=true); the request is sent
     again only if the run still runs and the API cannot have acted on it.
 author:
@@ -64,7 +64,7 @@ options:
     type: str
   gracefully:
     description:
-      - Abort gracefully, the API's own option: the run gets the C(aborting) and C(persistState)
+      - Abort gracefully, the API's own option; the run gets the C(aborting) and C(persistState)
         events and 30 seconds to save its state before it is stopped (it is C(ABORTING) meanwhile).
     type: bool
     default: false

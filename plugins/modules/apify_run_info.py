@@ -15,7 +15,7 @@ description:
   - With O(run_id), returns that run (C(GET /v2/actor-runs/{runId})); this works without a token,
     as the API allows.
   - With O(run_ids), returns those runs in full as RV(runs), read O(concurrency) at a time; no token needed either.
-    Each run is read on its own: one that cannot be read goes into RV(failed_runs) and the others are still returned.
+    Each run is read on its own; one that cannot be read goes into RV(failed_runs), and the others are still returned.
   - Otherwise, lists runs of an Actor (O(actor_id)), of a task (O(task_id)), or of the whole
     account, filtered by O(status), following the API's pages up to O(limit). Listing needs a token.
   - Read-only; never reports a change.
@@ -89,7 +89,7 @@ options:
   progress:
     description:
       - Also read each run's default request queue and dataset, and add a C(progress) fact to each
-        returned run (see RV(run.progress)): whether it still handles requests and pushes items.
+        returned run (see RV(run.progress)), which tells whether it still handles requests and pushes items.
       - When listing, implies O(details=true). Storages are read O(concurrency) at a time; a
         storage that cannot be read is named in C(progress.error) and fails nothing else.
     type: bool
@@ -193,13 +193,13 @@ runs:
       buildId: 7sT5jcggjjA9fNcxF
 failed_runs:
   description:
-    - With O(run_ids) or O(details=true), the runs that could not be read, each with C(run_id), C(msg)
-      and C(error) (keys as in RV(error)). With O(details=true) also the listed runs whose ID is not a
-      run ID (nothing is sent for them; C(run_id) then shows the value, at most 64 characters).
+    - With O(run_ids), or when listing with O(details=true) or O(progress=true), the runs that could not be
+      read, each with C(run_id), C(msg) and C(error) (keys as in RV(error)). When listing, also the listed runs
+      whose ID is not a run ID (nothing is sent for them; C(run_id) then shows the value, at most 64 characters).
     - The other runs are still read and returned in RV(runs). The task fails when this list is not empty;
       add C(failed_when) to the task to go on with the runs that were read.
     - An empty list when every run was read.
-  returned: with O(run_ids) or O(details=true)
+  returned: with O(run_ids), or when listing with O(details=true) or O(progress=true)
   type: list
   elements: dict
   sample:

@@ -17,10 +17,13 @@ description:
   - The run is read first. Only a C(RUNNING) run is rebooted; any other run is left alone with
     C(changed=false) and a RV(msg) that names its status, unless O(fail_if_not_running=true).
   - A reboot request is never sent twice blindly. When it gets no clear answer (a server error, a
-    timeout, a dropped connection), the run is read again and its C(stats.rebootCount) compared
-    with the value read before; the request is sent again only if the counter did not move and the
-    run is still C(RUNNING). If the run's state cannot tell, the task fails and says the reboot may
-    or may not have happened.
+    timeout, a dropped connection, or an answer that cannot be believed, such as one about another run
+    or with a lower C(stats.rebootCount)), the run is read again and its C(stats.rebootCount) compared
+    with the value read before; the request is sent again only if the counter did not move, the run is
+    still C(RUNNING), and the API's answer was not one that cannot be believed. If the run's state cannot
+    tell, the task fails and says the reboot may or may not have happened.
+  - Once a reboot request went out and the API did not refuse it with an HTTP 4xx, the task reports
+    C(changed=true) for that run, whatever happens afterwards.
   - If the run finishes between the read and the reboot, the API refuses the reboot; the module
     reads the run again and reports C(changed=false) instead of failing.
 author:
@@ -63,6 +66,9 @@ options:
     description:
       - Reboot every C(RUNNING) run of this Actor (ID or V(username~actor-name)). The runs are
         listed through the API, all pages, then handled as with O(run_ids).
+      - Each listed ID is checked like one given in O(run_ids); one that is not a run ID gets a failed entry in
+        RV(results) and nothing is sent for it. A listing longer than 100 pages of 1000 runs, or one whose pages
+        do not advance, fails the task before any run is touched.
     type: str
   task_id:
     description:
@@ -251,10 +257,11 @@ elapsed:
 error:
   description:
     - What went wrong, as data. C(kind) is one of V(configuration), V(api), V(transport),
-      V(response), V(uncertain), V(run_state).
+      V(response), V(uncertain), V(run_state), and V(internal) for an unexpected error in the collection
+      (reported as a failure, never as a traceback).
     - For V(api) errors C(status), C(type) and C(message) are the HTTP status and Apify's
       C(error.type) and C(error.message); C(method) and C(path) name the request.
-    - For V(response) errors C(json_path) names the field that failed validation.
+    - For V(response) errors (an answer that was not believed) C(json_path) names the field that failed the check.
   returned: failure
   type: dict
   sample:
