@@ -42,7 +42,9 @@ class Reboot:
     def decide(self, run):
         run_id, status = run.get("id"), run.get("status")
         if status != facts.RUNNING:
-            return Decision(False, "Run %s was left alone: only RUNNING runs can be rebooted and %s." % (run_id, facts.describe_status(status)), wrong_state=True)
+            return Decision(
+                False, "Run %s was left alone: only RUNNING runs can be rebooted and %s." % (run_id, facts.describe_status(status)), wrong_state=True
+            )
         if self.max_reboot_count is not None:
             count = facts.reboot_count(run) or 0
             if count >= self.max_reboot_count:
@@ -124,7 +126,11 @@ class Abort:
         if status == facts.ABORTING:
             return Decision(False, "Run %s was left alone: it is already being aborted (status ABORTING)." % run_id, wrong_state=True)
         if status not in self.ABORTABLE:
-            return Decision(False, "Run %s was left alone: only runs that have not finished can be aborted and %s." % (run_id, facts.describe_status(status)), wrong_state=True)
+            return Decision(
+                False,
+                "Run %s was left alone: only runs that have not finished can be aborted and %s." % (run_id, facts.describe_status(status)),
+                wrong_state=True,
+            )
         return Decision(True, "Run %s is %s and will be aborted." % (run_id, status))
 
     def check_answer(self, run_id, before, answer):

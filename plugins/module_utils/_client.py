@@ -169,7 +169,8 @@ class ApifyClient:
                 raise self._transport_error(method, path, shown, exc, limit, sent=not _never_sent(exc)) from None
             except OSError as exc:  # requests checks a CA bundle path before it connects
                 raise ApifyConfigError(
-                    "%s %s was not sent: %s. Check REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, SSL_CERT_FILE and SSL_CERT_DIR." % (method, shown, _short(self.redact(str(exc))))
+                    "%s %s was not sent: %s. Check REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, SSL_CERT_FILE and SSL_CERT_DIR."
+                    % (method, shown, _short(self.redact(str(exc))))
                 ) from None
             if method != "GET":
                 self.sent.append("%s %s" % (method, path))
@@ -246,7 +247,9 @@ class ApifyClient:
             tried = "once (not sent again blindly: it may have acted)"
         else:
             tried = "before the request was sent"
-        return "This happened %s. Check api_url (or APIFY_API_BASE_URL), that the API is reachable from this host, and any proxy (https_proxy, no_proxy)." % tried
+        return (
+            "This happened %s. Check api_url (or APIFY_API_BASE_URL), that the API is reachable from this host, and any proxy (https_proxy, no_proxy)." % tried
+        )
 
     # -- what the answer says, once it is whole -----------------------------------
 

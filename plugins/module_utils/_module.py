@@ -112,7 +112,11 @@ class ApifyModule(AnsibleModule):
                 "failed": True,
                 "changed": changed,
                 "msg": "Internal error in the apify.platform collection (%s: %s); please report it. %s"
-                % (type(exc).__name__, str(exc)[:300], "A request that may have changed a run had been sent." if changed else "No request that changes anything was sent."),
+                % (
+                    type(exc).__name__,
+                    str(exc)[:300],
+                    "A request that may have changed a run had been sent." if changed else "No request that changes anything was sent.",
+                ),
                 "error": {"kind": "internal", "message": "%s: %s" % (type(exc).__name__, str(exc)[:300])},
             }
         for warning in result.pop("warnings", None) or []:

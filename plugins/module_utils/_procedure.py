@@ -94,7 +94,9 @@ class Procedure:
                 raise ApifyRunStateError(decision.msg + " Failing because fail_if_not_running is true.", run=before)
             return self._result(run_id, False, before, decision.msg, decision.warning)
         if options.check_mode:
-            return self._result(run_id, True, before, "Run %s is %s and would be %s (check mode: no %s was sent)." % (run_id, before["status"], action.past, action.noun))
+            return self._result(
+                run_id, True, before, "Run %s is %s and would be %s (check mode: no %s was sent)." % (run_id, before["status"], action.past, action.noun)
+            )
 
         outcome, run, acted = self._act_once(run_id, before)
         if outcome == ENDED:

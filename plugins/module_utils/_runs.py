@@ -128,7 +128,9 @@ def list_runs(client, actor_id=None, task_id=None, statuses=None, limit=None, of
     listed = 0  # items on the pages read so far, repeats included: where the next page starts
     while limit is None or len(items) < limit:
         if pages == MAX_PAGES:
-            raise _listing_error(path, "it has more than %d pages of %d runs, the limit for one listing; narrow it with status, limit or offset" % (MAX_PAGES, MAX_PAGE))
+            raise _listing_error(
+                path, "it has more than %d pages of %d runs, the limit for one listing; narrow it with status, limit or offset" % (MAX_PAGES, MAX_PAGE)
+            )
         page_size = MAX_PAGE if limit is None else min(MAX_PAGE, limit - len(items))
         asked = offset + listed
         params = {"offset": asked, "limit": page_size}
@@ -172,12 +174,16 @@ def listed_run_ids(items, path, redact):
             good.append(run_id)
         else:
             errors.append(
-                (redact(run_id)[:64], ApifyResponseError(
-                    "GET",
-                    path,
-                    json_path="data.items[].id",
-                    accepted=True,
-                    reason="the listing names a run ID that is not one, %s (run IDs are letters and digits); nothing was sent for it" % shown(redact(run_id)),
-                ))
+                (
+                    redact(run_id)[:64],
+                    ApifyResponseError(
+                        "GET",
+                        path,
+                        json_path="data.items[].id",
+                        accepted=True,
+                        reason="the listing names a run ID that is not one, %s (run IDs are letters and digits); nothing was sent for it"
+                        % shown(redact(run_id)),
+                    ),
+                )
             )
     return good, errors
