@@ -16,7 +16,7 @@ __metaclass__ = type
 import ipaddress
 import re
 
-from ansible.module_utils.six.moves.urllib.parse import urlsplit
+from urllib.parse import urlsplit
 
 from ansible_collections.apify.platform.plugins.module_utils._batch import MAX_CONCURRENCY
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyConfigError
@@ -40,10 +40,20 @@ def shown(value, limit=40):
 
 def check_run_id(value, option="run_id"):
     if not isinstance(value, str) or not RUN_ID_RE.fullmatch(value):
-        raise ApifyConfigError(
-            "%s %s is not an Apify run ID: run IDs are 1 to 64 letters and digits (for example 3KH8gEpp4d8uQSe8T). Nothing was sent." % (option, shown(value))
-        )
+        hint = "run IDs are 1 to 64 letters and digits (for example 3KH8gEpp4d8uQSe8T)"
+        segment = _last_segment(value)
+        if segment:
+            hint = "it looks like a URL (from Apify Console?): give only its last path segment, the run ID %s" % segment
+        raise ApifyConfigError("%s %s is not an Apify run ID: %s. Nothing was sent." % (option, shown(value, limit=120), hint))
     return value
+
+
+def _last_segment(value):
+    """The run ID at the end of a URL such as https://console.apify.com/.../runs/<id>, or None."""
+    if not isinstance(value, str) or "/" not in value:
+        return None
+    segment = urlsplit(value.strip()).path.rstrip("/").rsplit("/", 1)[-1]
+    return segment if RUN_ID_RE.fullmatch(segment) else None
 
 
 def check_resource_id(value, option):

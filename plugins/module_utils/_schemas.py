@@ -140,6 +140,12 @@ DATASET_RESPONSE = {
     },
 }
 
+# What to do about an answer that does not fit the schema.
+ADVICE = (
+    "This is not what the Apify API answers: check that api_url (or APIFY_API_BASE_URL) points at the API "
+    "and that no proxy in between changes answers; if both are right, the API itself may have changed, so please report it"
+)
+
 _VALIDATORS = {}
 
 
@@ -172,7 +178,7 @@ def validate(instance, schema, method, path, redact=None):
         where = json_path(first.absolute_path)
         # Only 2xx answers are decoded and validated, hence accepted=True.
         message = redact(first.message) if redact else first.message
-        raise ApifyResponseError(method, path, json_path=where, accepted=True, reason="%s: %s" % (where, _bounded(message)))
+        raise ApifyResponseError(method, path, json_path=where, accepted=True, reason="%s: %s. %s" % (where, _bounded(message), ADVICE))
     return instance
 
 
