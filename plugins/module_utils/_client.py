@@ -186,6 +186,9 @@ class ApifyClient:
                         interim=True,
                     )
                 body = self._read_bounded(method, shown, response)
+                if limit.expired:
+                    # Cut by the deadline, an answer can look whole (close-delimited, or cut between headers).
+                    raise requests.exceptions.ReadTimeout("the deadline passed while the answer was read")
             except requests.exceptions.RequestException as exc:
                 raise self._transport_error(method, path, shown, exc, limit, sent=True) from None
             finally:

@@ -160,8 +160,10 @@ class Procedure:
         while True:
             sends += 1
             try:
-                after = post_action(self.client, run_id, action.path, action.params())
-                action.check_answer(run_id, before, after)
+                after = post_action(self.client, run_id, action.path, action.params(), expect=lambda answer: action.check_answer(run_id, before, answer))
+                if action.evidence(before, after) == ENDED:
+                    # The API answered with the run unchanged and finished: it ended on its own first.
+                    return ENDED, after, acted
                 return ACTED, after, True
             except ApifyApiError as exc:
                 if exc.status == 400:

@@ -66,10 +66,23 @@ def get_run(client, run_id):
     return client.get(path, check=about_run(run_id, "GET", path, client.redact))["data"]
 
 
-def post_action(client, run_id, action, params=None):
-    """POST /v2/actor-runs/{runId}/{action}: one attempt (the client retries only a 429)."""
+def post_action(client, run_id, action, params=None, expect=None):
+    """POST /v2/actor-runs/{runId}/{action}: one attempt (the client retries only a 429).
+
+    ``expect(run)`` may refuse the answer's run (ApifyResponseError), as the
+    ID check does; the client then drops its connections like for any answer
+    not to be believed.
+    """
     path = run_path(run_id, action)
-    return client.post(path, params=params, check=about_run(run_id, "POST", path, client.redact))["data"]
+    about = about_run(run_id, "POST", path, client.redact)
+
+    def check(document):
+        about(document)
+        if expect is not None:
+            expect(document["data"])
+        return document
+
+    return client.post(path, params=params, check=check)["data"]
 
 
 def post_reboot(client, run_id):
@@ -145,8 +158,11 @@ def list_runs(client, actor_id=None, task_id=None, statuses=None, limit=None, of
             raise _listing_error(path, "page %d starts at offset %d, not at %d as asked; the listing does not advance" % (pages, data["offset"], asked))
         total = data["total"]
         page = data["items"]
-        fresh = [item for item in page if item["id"] not in seen]
-        seen.update(item["id"] for item in fresh)
+        fresh = []
+        for item in page:
+            if item["id"] not in seen:
+                seen.add(item["id"])
+                fresh.append(item)
         items.extend(fresh if limit is None else fresh[: limit - len(items)])
         if not page or len(page) < page_size or asked + len(page) >= total:
             break

@@ -74,44 +74,45 @@ class BearerAuth(AuthBase):
 
 
 class Deadline:
-    """The time limit of one request, enforced on its socket by a timer thread.
+    """The time limit of one request, enforced on its sockets by a timer thread.
 
-    The pool hands the connection it gives out to ``attach()``; when the time is
-    up the socket is shut down, which ends any read in progress. ``expired``
-    then tells a deadline from any other broken connection.
+    Each socket the request uses joins it (``attach``): a kept-alive one when
+    the pool hands its connection out, a new one as soon as it exists. When the
+    time is up every such socket is shut down, which ends any connect or read in
+    progress; a socket that joins later is shut down at once. ``expired`` then
+    tells a deadline from any other broken connection.
     """
 
     def __init__(self, seconds):
         self.seconds = seconds
         self.expired = False
-        self._connection = None
+        self._sockets = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._expire)
         self._timer.daemon = True
         self._timer.start()
 
-    def attach(self, connection):
+    def attach(self, sock):
+        if sock is None:
+            return
         with self._lock:
-            self._connection = connection
+            self._sockets.append(sock)
             if self.expired:
-                _shut_down(connection)
+                _shut_down(sock)
 
     def _expire(self):
         with self._lock:
             self.expired = True
-            if self._connection is not None:
-                _shut_down(self._connection)
+            for sock in self._sockets:
+                _shut_down(sock)
 
     def cancel(self):
         self._timer.cancel()
         with self._lock:
-            self._connection = None
+            self._sockets = []
 
 
-def _shut_down(connection):
-    sock = getattr(connection, "sock", None)
-    if sock is None:
-        return  # still connecting: the connect timeout bounds that
+def _shut_down(sock):
     try:
         # The plain socket's method, also for TLS: it wakes the reading thread
         # without touching the TLS object that thread is using.
@@ -132,31 +133,65 @@ def deadline(seconds):
         _local.deadline = None
 
 
+def _current_deadline():
+    return getattr(_local, "deadline", None)
+
+
+class _DeadlineConnection:
+    """Mixed into urllib3's connection classes: a new socket joins this thread's deadline.
+
+    Twice: the plain socket as soon as it exists (so a slow connect or proxy
+    tunnel is cut), and the socket the connection ends up with (for https a TLS
+    socket, which takes the plain one's place). Only a TLS handshake itself is
+    bounded by the per-read timeout alone.
+    """
+
+    def _new_conn(self):
+        sock = super()._new_conn()
+        _join_deadline(sock)
+        return sock
+
+    def connect(self):
+        super().connect()
+        _join_deadline(self.sock)
+
+
+def _join_deadline(sock):
+    limit = _current_deadline()
+    if limit is not None:
+        limit.attach(sock)
+
+
 class _DeadlinePool:
-    """Mixed into urllib3's pool classes: the connection given out joins this thread's deadline."""
+    """Mixed into urllib3's pool classes: a kept-alive connection's socket joins this thread's deadline."""
 
     def _get_conn(self, timeout=None):
         connection = super()._get_conn(timeout)
-        limit = getattr(_local, "deadline", None)
-        if limit is not None:
-            limit.attach(connection)
+        _join_deadline(getattr(connection, "sock", None))
         return connection
 
 
 _POOL_CLASSES = {}
 
 
+def _deadline_pool_class(pool_class):
+    if pool_class not in _POOL_CLASSES:
+        connection_class = pool_class.ConnectionCls
+        # The same names: urllib3 puts them into its messages, which users read.
+        _POOL_CLASSES[pool_class] = type(
+            pool_class.__name__,
+            (_DeadlinePool, pool_class),
+            {"ConnectionCls": type(connection_class.__name__, (_DeadlineConnection, connection_class), {})},
+        )
+    return _POOL_CLASSES[pool_class]
+
+
 def _with_deadlines(manager):
     """Make every pool of a urllib3 PoolManager (or ProxyManager) honour deadlines."""
-    classes = {}
-    for scheme, pool_class in manager.pool_classes_by_scheme.items():
-        if not issubclass(pool_class, _DeadlinePool):
-            if pool_class not in _POOL_CLASSES:
-                # The same name: urllib3 puts it into its messages, which users read.
-                _POOL_CLASSES[pool_class] = type(pool_class.__name__, (_DeadlinePool, pool_class), {})
-            pool_class = _POOL_CLASSES[pool_class]
-        classes[scheme] = pool_class
-    manager.pool_classes_by_scheme = classes
+    manager.pool_classes_by_scheme = {
+        scheme: pool_class if issubclass(pool_class, _DeadlinePool) else _deadline_pool_class(pool_class)
+        for scheme, pool_class in manager.pool_classes_by_scheme.items()
+    }
     return manager
 
 
@@ -169,6 +204,10 @@ class ApifyAdapter(HTTPAdapter):
 
     def proxy_manager_for(self, proxy, **proxy_kwargs):
         return _with_deadlines(super().proxy_manager_for(proxy, **proxy_kwargs))
+
+
+def _no_redirect_target(_response):
+    return None
 
 
 def is_loopback(host):
@@ -207,6 +246,9 @@ class Session:
         self.direct = is_loopback(self.host)
         self.requests = session or requests.Session()
         self.requests.auth = BearerAuth(token)
+        # Even with allow_redirects=False requests reads a redirect's whole body (to find the
+        # next hop for Response.next); with no target it leaves the body to the client's bounds.
+        self.requests.get_redirect_target = _no_redirect_target
         if session is None:
             adapter = ApifyAdapter(pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
             self.requests.mount("https://", adapter)

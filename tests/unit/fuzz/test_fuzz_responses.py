@@ -4,20 +4,25 @@
 
 """Fuzzing the response handling: ApifyClient -> _runs -> _rebooter over generated answers.
 
-A fake ``HttpTransport`` answers every request with a body hypothesis draws: valid
-runs and lists (hypothesis-jsonschema, from the collection's own schemas), realistic runs
-with fields deleted, retyped, nulled, made huge or non-ASCII, and bodies that are not JSON
-at all (truncated, empty, HTML, invalid UTF-8), under any status and Content-Type, or a
-transport exception instead of an answer.
+The unit tests' scripted HTTP fake (``tests/unit/scripted_http.py``: a requests adapter)
+answers every request with a body hypothesis draws: valid runs and lists
+(hypothesis-jsonschema, from the collection's own schemas), realistic runs with fields
+deleted, retyped, nulled, made huge or non-ASCII, runs of another ID, and bodies that are
+not JSON at all (truncated, empty, HTML, invalid UTF-8, too deep, declared too large),
+under any status (interim 1xx included) and Content-Type, or a requests exception instead
+of an answer (refused, timed out, dropped, TLS, proxy).
 
 Properties:
 
 * nothing but an ApifyError subclass ever escapes, and its message is non-empty, bounded,
   names the method and path, and never holds the token;
 * a result is correct: a run read is the ``data`` of an answer, a list has every item;
-* the reboot is never sent again unless, after the failed request, the run was read
-  RUNNING with an unchanged reboot counter (429s excepted: the API did not act); and
-  ``rebooted`` is true only if a reboot answer was accepted or the counter moved.
+* the reboot is never sent again unless the request before it never reached the API (no
+  connection, or a 429), or, after it failed without an answer to believe or disbelieve
+  (5xx, 1xx, a broken connection), the run was read RUNNING with an unchanged reboot
+  counter; never after any 2xx or 3xx answer;
+* ``changed`` is true exactly when a reboot request reached the API and was not refused
+  with a 4xx; ``rebooted`` is true only if a reboot answer was believed or the counter moved.
 
 Deterministic (derandomize=True, no example database) and bounded (about 10 s in all).
 Needs hypothesis: it runs in `make proof` (.venvs/proof) and is skipped by `make units`.
@@ -31,6 +36,7 @@ import collections
 import json
 
 import pytest
+import requests
 
 hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is a test-only dependency: `make proof` runs this")
 hypothesis_jsonschema = pytest.importorskip("hypothesis_jsonschema", reason="a test-only dependency of `make proof`")
@@ -38,23 +44,17 @@ hypothesis_jsonschema = pytest.importorskip("hypothesis_jsonschema", reason="a t
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402  pylint: disable=wrong-import-position
 
 from ansible_collections.apify.platform.plugins.module_utils import _schemas  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.apify.platform.plugins.module_utils._client import ApifyClient  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.apify.platform.plugins.module_utils._actions import Reboot  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.apify.platform.plugins.module_utils._client import MAX_ANSWER_BYTES  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyError  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.apify.platform.plugins.module_utils._http import (  # noqa: E402  pylint: disable=wrong-import-position
-    HttpError,
-    HttpResponse,
-)
-from ansible_collections.apify.platform.plugins.module_utils._rebooter import (  # noqa: E402  pylint: disable=wrong-import-position
-    Rebooter,
-    RebootOptions,
-)
+from ansible_collections.apify.platform.plugins.module_utils._procedure import Options, Procedure  # noqa: E402  pylint: disable=wrong-import-position
 from ansible_collections.apify.platform.plugins.module_utils._runs import (  # noqa: E402  pylint: disable=wrong-import-position
     get_run,
     list_runs,
     post_reboot,
 )
+from ansible_collections.apify.platform.tests.unit.scripted_http import Fake, Reply  # noqa: E402  pylint: disable=wrong-import-position
 
-API_URL = "https://api.apify.example"
 TOKEN = "apify_api_FuzzT0ken0123456789abcdef"
 RUN_ID = "FuzzRun0000000001"
 RUN_PATH = "/v2/actor-runs/" + RUN_ID
@@ -190,8 +190,15 @@ def truncated(draw, documents):
 VALID_RUN = hypothesis_jsonschema.from_schema(_schemas.RUN_RESPONSE)
 VALID_LIST = hypothesis_jsonschema.from_schema(_schemas.LIST_OF_RUNS_RESPONSE)
 
+
+def about_the_run(document):
+    """A valid run answer made about the run asked for (another run's is refused: see below)."""
+    document["data"]["id"] = RUN_ID
+    return document
+
+
 BODIES = st.one_of(
-    VALID_RUN.map(json_bytes),
+    VALID_RUN.map(about_the_run).map(json_bytes),
     mutated_run().map(lambda run: json_bytes({"data": run})),
     list_page().map(lambda page: json_bytes({"data": page})),
     VALID_LIST.map(json_bytes),
@@ -227,36 +234,44 @@ BODIES = st.one_of(
             ('{"data": "%s"}' % ("\u00e9" * 5000)).encode("utf-8"),
             ("<h1>%s</h1>" % TOKEN).encode("ascii"),
             b"1" * 5000,
+            b'{"data": ' + b"[" * 40 + b"]" * 40 + b"}",
         ]
     ),
+    st.builds(lambda: json_bytes({"data": base_run()})).map(lambda body: body.replace(RUN_ID.encode(), b"OtherRun000000001")),
     st.binary(max_size=64),
 )
-STATUSES = st.sampled_from([200, 200, 200, 201, 204, 301, 302, 307, 400, 401, 403, 404, 405, 418, 429, 500, 502, 503, 504])
+STATUSES = st.sampled_from([100, 103, 200, 200, 200, 201, 204, 301, 302, 307, 400, 401, 403, 404, 405, 418, 429, 500, 502, 503, 504])
 CONTENT_TYPES = st.sampled_from(["application/json", "application/json; charset=utf-8", "text/html", "text/plain", "application/octet-stream", None])
 RETRY_AFTER = st.one_of(st.none(), st.sampled_from(["0", "1", "2.5", "-1", "1e400", "nan", "soon", "Wed, 21 Oct 2015 07:28:00 GMT", "31", "100000"]))
-# What HttpTransport raises, worded as it words it (one quotes the token: the client must redact it).
+# What requests raises (one quotes the token: the client must redact it).
 TRANSPORT_ERRORS = st.sampled_from(
     [
-        HttpError("api.apify.example:443: ConnectionRefusedError: [Errno 111] Connection refused"),
-        HttpError("no answer from api.apify.example:443 within 30 s", timeout=True),
-        HttpError("no answer from api.apify.example:443 (through the proxy proxy.example:3128) within 1 s", timeout=True),
-        HttpError("api.apify.example:443: RemoteDisconnected: Remote end closed connection without response"),
-        HttpError("api.apify.example:443: IncompleteRead: IncompleteRead(12 bytes read, 88 more expected)"),
-        HttpError("api.apify.example:443: SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"),
-        HttpError("api.apify.example:443: ConnectionResetError: [Errno 104] Connection reset by peer"),
-        HttpError("api.apify.example:443: OSError: Tunnel connection failed: 407 Proxy Authentication Required"),
-        HttpError("api.apify.example:443: LineTooLong: got more than 65536 bytes when reading header line"),
-        HttpError("api.apify.example:443: OSError: echoed Bearer " + TOKEN),
+        Fake.refused(),
+        Fake.connect_timeout(1),
+        Fake.read_timeout(1),
+        Fake.dropped(),
+        Fake.reset_by_peer(),
+        Fake.tls_failure(),
+        Fake.proxy_failure(),
+        requests.exceptions.ConnectionError("echoed Bearer " + TOKEN),
     ]
 )
+# Content-Length: the body's own, none (streamed), or more than an answer may be.
+DECLARED = st.sampled_from([True, True, True, False, MAX_ANSWER_BYTES + 1])
+# Failures after which the request cannot have reached the API.
+NEVER_SENT = (requests.exceptions.ConnectTimeout,)
+
+
+def never_sent(exc):
+    return isinstance(exc, NEVER_SENT) or "NewConnectionError" in repr(exc.args)
 
 
 @st.composite
 def answers(draw):
-    """One answer: ("exc", exception) or ("resp", status, body bytes, content type, Retry-After)."""
+    """One answer: ("exc", exception) or ("resp", status, body bytes, content type, Retry-After, Content-Length)."""
     if draw(st.integers(min_value=0, max_value=9)) == 0:
         return ("exc", draw(TRANSPORT_ERRORS))
-    return ("resp", draw(STATUSES), draw(BODIES), draw(CONTENT_TYPES), draw(RETRY_AFTER))
+    return ("resp", draw(STATUSES), draw(BODIES), draw(CONTENT_TYPES), draw(RETRY_AFTER), draw(DECLARED))
 
 
 @st.composite
@@ -265,10 +280,10 @@ def plausible_answers(draw):
     kind = draw(st.integers(min_value=0, max_value=3))
     if kind < 2:
         run = base_run(draw(st.sampled_from(["RUNNING", "RUNNING", "RUNNING", "READY", "SUCCEEDED"])), draw(st.integers(min_value=0, max_value=2)))
-        return ("resp", 200, json_bytes({"data": run}), "application/json", None)
+        return ("resp", 200, json_bytes({"data": run}), "application/json", None, True)
     if kind == 2:
-        status = draw(st.sampled_from([400, 429, 500, 502, 503, 504]))
-        return ("resp", status, json_bytes({"error": {"type": "x", "message": "m"}}), "application/json", None)
+        status = draw(st.sampled_from([103, 400, 429, 500, 502, 503, 504]))
+        return ("resp", status, json_bytes({"error": {"type": "x", "message": "m"}}), "application/json", None, True)
     return ("exc", draw(TRANSPORT_ERRORS))
 
 
@@ -278,61 +293,49 @@ def plausible_pages(draw):
     if draw(st.booleans()):
         items = [base_run() for dummy in range(draw(st.integers(min_value=0, max_value=2)))]
         page = {"total": len(items), "offset": 0, "limit": 1000, "count": len(items), "desc": False, "items": items}
-        return ("resp", 200, json_bytes({"data": page}), "application/json", None)
+        return ("resp", 200, json_bytes({"data": page}), "application/json", None, True)
     return draw(plausible_answers())
 
 
 # --- the fake network ----------------------------------------------------------------------
 
-
-class FakeClock:
-    def __init__(self):
-        self.t = 0.0
-
-    def now(self):
-        return self.t
-
-    def sleep(self, seconds):
-        assert seconds >= 0
-        self.t += seconds
+ROUTES = [("GET", RUN_PATH), ("POST", REBOOT_PATH), ("GET", LIST_PATH)]
 
 
-class FuzzTransport:
-    """An ``HttpTransport`` stand-in: answers each request with what ``draw`` gives; records every exchange."""
+def make_client(draw_answer, retries=2):
+    """A client on the scripted fake, whose every answer is ``draw_answer()``; and the exchanges, and the clock.
 
-    def __init__(self, draw_answer):
-        self.draw_answer = draw_answer
-        self.exchanges = []
+    Each exchange is recorded as ``(method, path, answer)``. After MAX_REQUESTS the network
+    is down: nothing connects, so every loop ends.
+    """
+    fake = Fake()
+    exchanges = []
 
-    def request(self, method, path, params=None, headers=None):
-        assert path.startswith("/") and "?" not in path and "://" not in path
-        assert TOKEN not in path and TOKEN not in repr(params) and "token" not in repr(params).lower()
-        assert headers["Authorization"] == "Bearer " + TOKEN
-        assert [name for name, value in headers.items() if TOKEN in value] == ["Authorization"]
-        if len(self.exchanges) >= MAX_REQUESTS:
-            answer = ("exc", HttpError("api.apify.example:443: OSError: the fake network is down"))
-        else:
-            answer = self.draw_answer()
-        self.exchanges.append((method, path, answer))
+    def outcome(call):
+        assert TOKEN not in call.url and "token" not in call.url.lower()
+        assert call.authorization == "Bearer " + TOKEN
+        assert [name for name, value in call.headers.items() if TOKEN in value] == ["Authorization"]
+        answer = ("exc", Fake.refused()) if len(exchanges) >= MAX_REQUESTS else draw_answer()
+        exchanges.append((call.method, call.path, answer))
         if answer[0] == "exc":
-            raise answer[1]
-        dummy, status, body, content_type, retry_after = answer
-        response_headers = {}
-        if content_type:
-            response_headers["content-type"] = content_type
+            return answer[1]
+        dummy, status, body, content_type, retry_after, declared = answer
+        headers = {"Content-Type": content_type}
         if retry_after is not None:
-            response_headers["retry-after"] = retry_after
+            headers["Retry-After"] = retry_after
         if 300 <= status < 400:
-            response_headers["location"] = "https://elsewhere.example/?token=" + TOKEN
-        return HttpResponse(status, "Reason %d" % status, response_headers, body)
+            headers["Location"] = "https://elsewhere.example/?token=" + TOKEN
+        return Reply(status, raw=body, headers=headers, content_length=declared)
+
+    for method, path in ROUTES:
+        fake.script(method, path, outcome)
+    client = fake.client(token=TOKEN, timeout=1.0, retries=retries, rand=lambda: 0.5)
+    return client, exchanges, fake.clock
 
 
-def make_client(data, strategy=None, **kwargs):
-    clock = FakeClock()
+def drawing(data, strategy=None):
     strategy = answers() if strategy is None else strategy
-    transport = FuzzTransport(lambda: data.draw(strategy))
-    client = ApifyClient(API_URL, token=TOKEN, timeout=1.0, retries=kwargs.pop("retries", 2), sleep=clock.sleep, rand=lambda: 0.5, transport=transport)
-    return client, transport, clock
+    return lambda: data.draw(strategy)
 
 
 def check_error(exc, method, path):
@@ -383,7 +386,7 @@ def outcome(test, exc=None, result=None):
 @FUZZ
 @given(st.data())
 def test_get_run(data):
-    client, transport, dummy = make_client(data)
+    client, exchanges, dummy = make_client(drawing(data))
     try:
         run = get_run(client, RUN_ID)
     except Exception as exc:  # pylint: disable=broad-except
@@ -391,33 +394,35 @@ def test_get_run(data):
         outcome("get_run", exc)
         return
     outcome("get_run", result=run)
-    last = transport.exchanges[-1][2]
+    last = exchanges[-1][2]
     assert last[0] == "resp" and 200 <= last[1] < 300
     assert run == parse(last)["data"] and valid({"data": run}, _schemas.RUN_RESPONSE)
+    assert run["id"] == RUN_ID
 
 
 @FUZZ
 @given(st.data())
 def test_post_reboot(data):
-    client, transport, dummy = make_client(data)
+    client, exchanges, dummy = make_client(drawing(data, st.one_of(answers(), plausible_answers())))
     try:
         run = post_reboot(client, RUN_ID)
     except Exception as exc:  # pylint: disable=broad-except
         check_error(exc, "POST", REBOOT_PATH)
         outcome("post_reboot", exc)
         # A POST is repeated only after a 429: the API did not act on it.
-        for method, dummy2, answer in transport.exchanges[:-1]:
+        for method, dummy2, answer in exchanges[:-1]:
             assert method == "POST" and answer[0] == "resp" and answer[1] == 429
         return
     outcome("post_reboot", result=run)
-    assert all(answer[1] == 429 for dummy2, dummy3, answer in transport.exchanges[:-1])
-    assert run == parse(transport.exchanges[-1][2])["data"]
+    assert all(answer[1] == 429 for dummy2, dummy3, answer in exchanges[:-1])
+    assert run == parse(exchanges[-1][2])["data"]
+    assert run["id"] == RUN_ID
 
 
 @FUZZ
 @given(st.data(), st.sampled_from([None, 1, 3]))
 def test_list_runs(data, limit):
-    client, transport, dummy = make_client(data, st.one_of(plausible_pages(), answers()))
+    client, exchanges, dummy = make_client(drawing(data, st.one_of(plausible_pages(), answers())))
     try:
         items, total = list_runs(client, actor_id="FuzzActor00000001", statuses=["RUNNING"], limit=limit)
     except Exception as exc:  # pylint: disable=broad-except
@@ -425,8 +430,17 @@ def test_list_runs(data, limit):
         outcome("list_runs", exc)
         return
     outcome("list_runs", result=items)
-    pages = [parse(answer)["data"] for method, dummy2, answer in transport.exchanges if answer[0] == "resp" and 200 <= answer[1] < 300]
-    assert items == [item for page in pages for item in page["items"]]
+    pages = [parse(answer)["data"] for method, dummy2, answer in exchanges if answer[0] == "resp" and 200 <= answer[1] < 300]
+    # The runs listed, in the API's order, a run listed again on a later page not repeated; all
+    # of them, or the first ``limit``. (Repeats within one page: see test__runs.py.)
+    listed = [item["id"] for page in pages for item in page["items"]]
+    got = [item["id"] for item in items]
+    assert all(item in [listed_item for page in pages for listed_item in page["items"]] for item in items)
+    assert _unique(got) == _unique(listed)[: len(_unique(got))]
+    if limit is None:
+        assert _unique(got) == _unique(listed)
+    else:
+        assert len(items) <= limit
     assert total == pages[-1]["total"]
     assert all(valid({"data": page}, _schemas.LIST_OF_RUNS_RESPONSE) for page in pages)
 
@@ -434,59 +448,86 @@ def test_list_runs(data, limit):
 @FUZZ
 @given(st.data(), st.sampled_from([None, 0, 2]))
 def test_reboot(data, max_reboot_count):
-    client, transport, clock = make_client(data, st.one_of(plausible_answers(), answers()))
-    rebooter = Rebooter(client, RebootOptions(max_reboot_count=max_reboot_count), sleep=clock.sleep, now=clock.now)
+    client, exchanges, clock = make_client(drawing(data, st.one_of(plausible_answers(), answers())))
+    procedure = Procedure(client, Reboot(max_reboot_count=max_reboot_count), Options(), sleep=clock.sleep, now=clock.now)
     posted = False
+    error = None
     try:
-        result = rebooter.reboot(RUN_ID)
+        result = procedure.run(RUN_ID)
     except Exception as exc:  # pylint: disable=broad-except
-        posted = any(exchange[0] == "POST" for exchange in transport.exchanges)
+        posted = any(exchange[0] == "POST" for exchange in exchanges)
         # The failing request is named: the read's or the reboot's (after a 400 to the reboot, the
         # run is read again, and a failure of that read is what is reported).
         check_error(exc, "POST" if posted and REBOOT_PATH in str(exc) else "GET", REBOOT_PATH if posted and REBOOT_PATH in str(exc) else RUN_PATH)
         outcome("reboot", exc)
-        result = None
+        result, error = None, exc
     else:
         outcome("reboot", result=result)
-    check_reboot_safety(transport.exchanges, result)
+    check_reboot_safety(exchanges, result, error)
 
 
-def check_reboot_safety(exchanges, result):
-    """Never a blind second reboot; ``rebooted`` only on evidence."""
-    runs_read = []  # valid runs read by GET, in order, with the index of the exchange
-    accepted = False
-    counter_moved = False
+def _post_kind(answer):
+    """What a reboot request's outcome says: whether it reached the API, and what may follow it."""
+    if answer[0] == "exc":
+        return "never-sent" if never_sent(answer[1]) else "no-answer"
+    status = answer[1]
+    if status == 429:
+        return "429"
+    if 400 <= status < 500:
+        return "refused"
+    if 200 <= status < 400:
+        return "answered"  # believed or not, an answer: never asked again
+    return "no-answer"  # 1xx, 5xx
+
+
+def check_reboot_safety(exchanges, result, error=None):
+    """Never a blind second reboot; ``changed`` when a request reached the API; ``rebooted`` only on evidence."""
     before = None
-    last_post_failed_safely = True
-    for index, (method, path, answer) in enumerate(exchanges):
+    believed = False
+    counter_moved = False
+    may_post = True  # whether one more reboot request is allowed now
+    quiet_needed = False  # it is allowed once the run is read RUNNING with the same counter
+    answered = False
+    arrived = 0
+    for method, path, answer in exchanges:
         body = parse(answer)
-        ok = answer[0] == "resp" and 200 <= answer[1] < 300 and valid(body, _schemas.RUN_RESPONSE)
+        ok = answer[0] == "resp" and 200 <= answer[1] < 300 and valid(body, _schemas.RUN_RESPONSE) and body["data"].get("id") == RUN_ID
         if method == "GET":
             assert path == RUN_PATH
             if ok:
-                runs_read.append((index, body["data"]))
+                run = body["data"]
                 if before is None:
-                    before = body["data"]
-                elif _count(body["data"]) is not None and _count(before) is not None and _count(body["data"]) > _count(before):
+                    before = run
+                    continue
+                if _count(run) is not None and _count(before) is not None and _count(run) > _count(before):
                     counter_moved = True
-                if body["data"].get("status") == "RUNNING" and _count(before) is not None and _count(body["data"]) == _count(before):
-                    last_post_failed_safely = True
+                if quiet_needed and run.get("status") == "RUNNING" and _count(before) is not None and _count(run) == _count(before):
+                    may_post, quiet_needed = True, False
             continue
         assert method == "POST" and path == REBOOT_PATH
         assert before is not None and before.get("status") == "RUNNING", "a reboot was sent for a run not read RUNNING"
-        assert last_post_failed_safely, "a reboot was sent again without reading the run RUNNING with the same counter"
-        assert not accepted, "a reboot was sent after one was accepted"
-        if answer[0] == "resp" and 200 <= answer[1] < 300:
-            accepted = True
-        # After a 429 the API did not act: the client may ask again at once.
-        last_post_failed_safely = answer[0] == "resp" and answer[1] == 429
+        assert may_post, "a reboot was sent again without reading the run RUNNING with the same counter"
+        assert not answered, "a reboot was sent after the API answered one"
+        kind = _post_kind(answer)
+        may_post, quiet_needed = kind in ("never-sent", "429"), kind == "no-answer"
+        if kind in ("no-answer", "answered"):
+            arrived += 1
+        if kind == "answered":
+            answered = True
+            believed = believed or (ok and not (_count(body["data"]) is not None and _count(before) is not None and _count(body["data"]) < _count(before)))
+    changed = result["changed"] if result is not None else error.changed
+    assert changed is (arrived > 0), "changed=%s after %d request(s) that reached the API" % (changed, arrived)
     if result is not None:
         assert result["run_id"] == RUN_ID and isinstance(result["msg"], str) and result["msg"]
-        assert isinstance(result["run"], dict)
+        assert isinstance(result["run"], dict) and result["run"].get("id") == RUN_ID
         if result["rebooted"]:
-            assert accepted or counter_moved, "rebooted=True without an accepted reboot or a moved counter"
+            assert believed or counter_moved, "rebooted=True without a believed reboot answer or a moved counter"
         else:
-            assert not accepted
+            assert not believed
+
+
+def _unique(values):
+    return list(dict.fromkeys(values))
 
 
 def _count(run):
@@ -515,29 +556,26 @@ def test_the_fuzzing_reached_every_outcome():
 def test_a_counter_that_went_down_is_not_a_reason_to_reboot_again():
     script = iter(
         [
-            ("resp", 200, json_bytes({"data": base_run("RUNNING", 1)}), "application/json", None),
-            ("resp", 500, json_bytes({"error": {"type": "internal-server-error", "message": "m"}}), "application/json", None),
-            ("resp", 200, json_bytes({"data": base_run("RUNNING", 0)}), "application/json", None),
+            ("resp", 200, json_bytes({"data": base_run("RUNNING", 1)}), "application/json", None, True),
+            ("resp", 500, json_bytes({"error": {"type": "internal-server-error", "message": "m"}}), "application/json", None, True),
+            ("resp", 200, json_bytes({"data": base_run("RUNNING", 0)}), "application/json", None, True),
         ]
-        + [("resp", 200, json_bytes({"data": base_run("RUNNING", 2)}), "application/json", None)] * 10
+        + [("resp", 200, json_bytes({"data": base_run("RUNNING", 2)}), "application/json", None, True)] * 10
     )
-    clock = FakeClock()
-    transport = FuzzTransport(lambda: next(script))
-    client = ApifyClient(API_URL, token=TOKEN, timeout=1.0, retries=2, sleep=clock.sleep, rand=lambda: 0.5, transport=transport)
+    client, exchanges, clock = make_client(lambda: next(script))
+    error = result = None
     try:
-        result = Rebooter(client, RebootOptions(), sleep=clock.sleep, now=clock.now).reboot(RUN_ID)
-    except ApifyError:
-        result = None
-    check_reboot_safety(transport.exchanges, result)
+        result = Procedure(client, Reboot(), Options(), sleep=clock.sleep, now=clock.now).run(RUN_ID)
+    except ApifyError as exc:
+        error = exc
+    check_reboot_safety(exchanges, result, error)
 
 
 # Found by fuzzing: json.loads raises RecursionError, not ValueError, on absurdly nested JSON.
 @pytest.mark.parametrize("status", [200, 500])
 def test_deeply_nested_json_is_a_clear_failure(status):
-    answers_given = iter([("resp", status, b"[" * 100000, "application/json", None)] * 10)
-    transport = FuzzTransport(lambda: next(answers_given))
-    clock = FakeClock()
-    client = ApifyClient(API_URL, token=TOKEN, timeout=1.0, retries=0, sleep=clock.sleep, transport=transport)
+    answers_given = iter([("resp", status, b"[" * 100000, "application/json", None, True)] * 10)
+    client, dummy, dummy2 = make_client(lambda: next(answers_given), retries=0)
     try:
         get_run(client, RUN_ID)
     except ApifyError as exc:
@@ -548,9 +586,8 @@ def test_deeply_nested_json_is_a_clear_failure(status):
 def test_a_schema_error_never_quotes_the_token():
     body = base_run()
     body["stats"]["rebootCount"] = "Bearer " + TOKEN
-    script = iter([("resp", 200, json_bytes({"data": body}), "application/json", None)])
-    clock = FakeClock()
-    client = ApifyClient(API_URL, token=TOKEN, timeout=1.0, retries=0, sleep=clock.sleep, transport=FuzzTransport(lambda: next(script)))
+    script = iter([("resp", 200, json_bytes({"data": body}), "application/json", None, True)])
+    client, dummy, dummy2 = make_client(lambda: next(script), retries=0)
     with pytest.raises(ApifyError) as caught:
         get_run(client, RUN_ID)
     check_error(caught.value, "GET", RUN_PATH)

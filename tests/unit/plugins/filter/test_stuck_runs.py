@@ -14,6 +14,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.apify.platform.plugins.filter.stuck_runs import (
     FilterModule,
+    cpu_percent,
     memory_percent,
     parse_time,
     stuck_runs,
@@ -35,6 +36,18 @@ def run(run_id="3KH8gEpp4d8uQSe8T", status="RUNNING", minutes=120, memory_mb=102
     }
     value.update(extra)
     return value
+
+
+def progress(handled=120, pending=80, items=118, idle=120.0, cpu=0.5, error=None, queue=True, dataset=True):
+    """A run's ``progress`` as apify_run_info returns it with progress=true (a stalled crawler by default)."""
+    return {
+        "request_queue": {"handled": handled, "pending": pending, "total": handled + pending, "modified_at": "2026-11-28T10:00:00.000Z"} if queue else None,
+        "dataset": {"items": items, "modified_at": "2026-11-28T10:00:00.000Z"} if dataset else None,
+        "last_change_at": "2026-11-28T10:00:00.000Z",
+        "idle_minutes": idle,
+        "cpu_percent": cpu,
+        "error": error,
+    }
 
 
 def ids(runs):
@@ -64,7 +77,7 @@ def test_stuck_runs_are_returned_whole_and_in_order():
 
 
 def test_empty_list():
-    assert stuck_runs([], 60, 90, now=NOW) == {"stuck": [], "skipped": []}
+    assert stuck_runs([], 60, 90, now=NOW) == {"stuck": [], "exhausted": [], "skipped": [], "decisions": []}
 
 
 @pytest.mark.parametrize("status", ["READY", "SUCCEEDED", "FAILED", "TIMING-OUT", "TIMED-OUT", "ABORTING", "ABORTED", None])
@@ -257,3 +270,340 @@ class TestBadInput:
         value = run(status="FAILED")
         del value["id"]
         assert stuck_runs([value], now=NOW)["skipped"] == [{"run_id": None, "reason": "status is FAILED, not RUNNING"}]
+
+
+class TestIdle:
+    def test_stalled_matches_active_does_not(self):
+        runs = [run("STALLED", progress=progress(idle=120)), run("ACTIVE", progress=progress(idle=0.2, cpu=80))]
+        result = stuck_runs(runs, min_idle_minutes=60, now=NOW)
+        assert ids(result["stuck"]) == ["STALLED"]
+        assert reasons(result) == {"ACTIVE": "its request queue or dataset changed 0.2 minutes ago, less than 60"}
+
+    def test_at_least(self):
+        runs = [run("EXACT", progress=progress(idle=60)), run("JUST", progress=progress(idle=59.96))]
+        result = stuck_runs(runs, min_idle_minutes="60", now=NOW)
+        assert ids(result["stuck"]) == ["EXACT"]
+        assert reasons(result) == {"JUST": "its request queue or dataset changed 60.0 minutes ago, less than 60"}
+
+    def test_an_old_run_that_just_pushed_an_item_is_not_idle(self):
+        result = stuck_runs([run("A", minutes=600, progress=progress(idle=1))], min_idle_minutes=30, now=NOW)
+        assert reasons(result)["A"].startswith("its request queue or dataset changed 1.0 minutes ago")
+
+    @pytest.mark.parametrize(
+        "changes, reason",
+        [
+            ({}, "it has no progress facts (read it with apify.platform.apify_run_info progress=true)"),
+            ({"progress": None}, "its progress facts are not readable (None)"),
+            ({"progress": "stalled"}, "its progress facts are not readable ('stalled')"),
+            (
+                {"progress": progress(queue=False, idle=120, error="request queue: HTTP 404 (record-not-found)")},
+                "its progress could not be read: request queue: HTTP 404 (record-not-found)",
+            ),
+            (
+                {"progress": progress(queue=False, dataset=False, idle=None, error="both storages: HTTP 500")},
+                "its progress could not be read: both storages: HTTP 500",
+            ),
+            ({"progress": progress(queue=False)}, "its progress facts lack the request queue's or the dataset's counters"),
+            ({"progress": progress(dataset=False)}, "its progress facts lack the request queue's or the dataset's counters"),
+            ({"progress": dict(progress(), dataset={"items": "118"})}, "its progress facts lack the request queue's or the dataset's counters"),
+            (
+                {"progress": dict(progress(), request_queue={"handled": -1, "total": 5})},
+                "its progress facts lack the request queue's or the dataset's counters",
+            ),
+            ({"progress": progress(idle=None)}, "its idle time is unknown (progress.idle_minutes missing)"),
+            ({"progress": progress(idle="120")}, "its idle time is unknown (progress.idle_minutes missing)"),
+            ({"progress": progress(idle=True)}, "its idle time is unknown (progress.idle_minutes missing)"),
+        ],
+    )
+    def test_without_usable_progress_never_matches(self, changes, reason):
+        result = stuck_runs([run("A", **changes)], min_idle_minutes=0, now=NOW)
+        assert result["stuck"] == []
+        assert reasons(result) == {"A": reason}
+
+    def test_untouched_storages_say_nothing(self):
+        # Nothing ever enqueued or pushed: an Actor that keeps its work elsewhere looks exactly like this.
+        result = stuck_runs([run("A", progress=progress(handled=0, pending=0, items=0, idle=120))], min_idle_minutes=60, now=NOW)
+        assert reasons(result) == {"A": "it has never used its default request queue or dataset (both empty), so they cannot show whether it is stuck"}
+
+    def test_a_used_queue_with_an_empty_dataset_is_judged(self):
+        result = stuck_runs([run("A", progress=progress(handled=0, pending=5, items=0, idle=120))], min_idle_minutes=60, now=NOW)
+        assert ids(result["stuck"]) == ["A"]
+
+    def test_not_applied_when_null(self):
+        assert ids(stuck_runs([run("A")], min_idle_minutes=None, now=NOW)["stuck"]) == ["A"]
+
+
+class TestCpu:
+    def test_busy_run_is_not_stuck(self):
+        runs = [run("IDLE", progress=progress(cpu=0.5)), run("BUSY", progress=progress(cpu=80))]
+        result = stuck_runs(runs, max_cpu_percent=5, now=NOW)
+        assert ids(result["stuck"]) == ["IDLE"]
+        assert reasons(result) == {"BUSY": "uses 80.0% CPU, more than 5%"}
+
+    def test_at_most(self):
+        result = stuck_runs([run("EXACT", progress=progress(cpu=5)), run("OVER", progress=progress(cpu=5.01))], max_cpu_percent=5, now=NOW)
+        assert ids(result["stuck"]) == ["EXACT"]
+
+    def test_from_the_run_stats_without_progress(self):
+        value = run("A", stats={"rebootCount": 0, "cpuCurrentUsage": 2.5})
+        assert cpu_percent(value) == 2.5
+        assert ids(stuck_runs([value], max_cpu_percent=3, now=NOW)["stuck"]) == ["A"]
+        assert reasons(stuck_runs([value], max_cpu_percent=2, now=NOW)) == {"A": "uses 2.5% CPU, more than 2%"}
+
+    def test_progress_wins_over_stats(self):
+        assert cpu_percent(run("A", stats={"cpuCurrentUsage": 90}, progress=progress(cpu=1))) == 1.0
+
+    def test_known_even_when_a_storage_could_not_be_read(self):
+        value = run("A", progress=progress(queue=False, error="request queue: HTTP 404", cpu=0.5))
+        assert ids(stuck_runs([value], max_cpu_percent=5, now=NOW)["stuck"]) == ["A"]
+
+    @pytest.mark.parametrize("cpu", [None, "0.5", True, -1])
+    def test_unknown_cpu_never_matches(self, cpu):
+        value = run("A", stats={"cpuCurrentUsage": cpu}, progress=progress(cpu=cpu))
+        assert reasons(stuck_runs([value], max_cpu_percent=100, now=NOW)) == {
+            "A": "its CPU use is unknown (progress.cpu_percent and stats.cpuCurrentUsage missing)"
+        }
+
+
+class TestCombined:
+    @pytest.mark.parametrize(
+        "changes, reason_start",
+        [
+            ({}, None),
+            ({"minutes": 10}, "running for 10.0 minutes"),
+            ({"used_mb": 100}, "uses 9.8% of its memory"),
+            ({"progress": progress(idle=5)}, "its request queue or dataset changed 5.0 minutes ago"),
+            ({"progress": progress(cpu=50)}, "uses 50.0% CPU"),
+            # several fail: the first, in the order age, memory, idle, CPU
+            ({"minutes": 10, "progress": progress(idle=5, cpu=50)}, "running for 10.0 minutes"),
+            ({"progress": progress(idle=5, cpu=50)}, "its request queue or dataset changed 5.0 minutes ago"),
+        ],
+    )
+    def test_every_criterion_set_must_hold(self, changes, reason_start):
+        value = run("A", **dict({"progress": progress()}, **changes))
+        result = stuck_runs([value], 60, 90, now=NOW, min_idle_minutes=60, max_cpu_percent=5)
+        if reason_start is None:
+            assert ids(result["stuck"]) == ["A"]
+        else:
+            assert reasons(result)["A"].startswith(reason_start)
+
+    @pytest.mark.parametrize("name", ["min_idle_minutes", "max_cpu_percent"])
+    @pytest.mark.parametrize("value", ["soon", True, float("nan")])
+    def test_new_criteria_must_be_numbers(self, name, value):
+        with pytest.raises(AnsibleFilterError, match="%s must be a number or null" % name):
+            stuck_runs([run("A")], now=NOW, **{name: value})
+
+
+class TestObserve:
+    def first(self, run_id="A", **kwargs):
+        return run(run_id, progress=progress(**kwargs))
+
+    def test_no_progress_in_between_is_stuck_and_the_second_read_is_returned(self):
+        first, second = self.first(), self.first(idle=121)
+        result = stuck_runs([first], min_idle_minutes=60, later=[second], now=NOW)
+        assert result["stuck"][0] is second
+
+    @pytest.mark.parametrize(
+        "second, reason",
+        [
+            (dict(handled=125), "its handled requests went from 120 to 125 between the two reads"),
+            (dict(items=119), "its dataset items went from 118 to 119 between the two reads"),
+            (dict(handled=100), "its handled requests went from 120 to 100 between the two reads"),  # a change all the same
+        ],
+    )
+    def test_moving_run_is_not_stuck(self, second, reason):
+        result = stuck_runs([self.first()], min_idle_minutes=60, later=[self.first(**second)], now=NOW)
+        assert reasons(result) == {"A": reason}
+
+    def test_moving_run_looks_stuck_without_observing(self):
+        # The emulator's "moving" profile: counters grow, modifiedAt does not. Idle alone is fooled.
+        assert ids(stuck_runs([self.first()], min_idle_minutes=60, now=NOW)["stuck"]) == ["A"]
+
+    def test_pending_alone_is_not_progress(self):
+        result = stuck_runs([self.first()], later=[self.first(pending=95)], now=NOW)
+        assert ids(result["stuck"]) == ["A"]
+
+    def test_without_other_criteria_growth_decides(self):
+        result = stuck_runs([self.first("A"), self.first("B")], later=[self.first("A"), self.first("B", items=200)], now=NOW)
+        assert ids(result["stuck"]) == ["A"]
+        assert reasons(result)["B"].startswith("its dataset items went from 118 to 200")
+
+    def test_missing_from_the_second_read(self):
+        result = stuck_runs([self.first("A"), self.first("B")], later=[self.first("B")], now=NOW)
+        assert ids(result["stuck"]) == ["B"]
+        assert reasons(result) == {"A": "it was not read a second time, so its progress cannot be compared"}
+
+    def test_an_empty_second_read(self):
+        result = stuck_runs([self.first("A")], later=[], now=NOW)
+        assert reasons(result) == {"A": "it was not read a second time, so its progress cannot be compared"}
+
+    def test_runs_only_in_the_second_read_are_ignored(self):
+        result = stuck_runs([self.first("A")], later=[self.first("A"), self.first("NEW")], now=NOW)
+        assert [d["run_id"] for d in result["decisions"]] == ["A"]
+
+    def test_runs_that_fail_the_first_read_need_no_second(self):
+        result = stuck_runs([self.first("A", idle=5)], min_idle_minutes=60, later=[], now=NOW)
+        assert reasons(result) == {"A": "its request queue or dataset changed 5.0 minutes ago, less than 60"}
+
+    @pytest.mark.parametrize(
+        "second, reason",
+        [
+            (dict(status="SUCCEEDED", progress=progress()), "at the second read, status is SUCCEEDED, not RUNNING"),
+            (dict(progress=progress(idle=0.1)), "at the second read, its request queue or dataset changed 0.1 minutes ago, less than 60"),
+            (dict(progress=progress(cpu=70)), "at the second read, uses 70.0% CPU, more than 5%"),
+            (dict(progress=progress(dataset=False, error="dataset: HTTP 503")), "at the second read, its progress could not be read: dataset: HTTP 503"),
+        ],
+    )
+    def test_the_second_read_must_meet_the_criteria_too(self, second, reason):
+        result = stuck_runs([self.first()], min_idle_minutes=60, max_cpu_percent=5, later=[run("A", **second)], now=NOW)
+        assert reasons(result) == {"A": reason}
+
+    @pytest.mark.parametrize(
+        "first, second, reason",
+        [
+            ({}, {"progress": progress()}, "at the first read, it has no progress facts (read it with apify.platform.apify_run_info progress=true)"),
+            ({"progress": progress()}, {}, "at the second read, it has no progress facts (read it with apify.platform.apify_run_info progress=true)"),
+            (
+                {"progress": progress(dataset=False, error="dataset: HTTP 404")},
+                {"progress": progress()},
+                "at the first read, its progress could not be read: dataset: HTTP 404",
+            ),
+            (
+                {"progress": progress(handled=0, pending=0, items=0)},
+                {"progress": progress(handled=0, pending=0, items=0)},
+                "at the first read, it has never used its default request queue or dataset (both empty), so they cannot show whether it is stuck",
+            ),
+        ],
+    )
+    def test_without_progress_in_either_read(self, first, second, reason):
+        # No progress criterion set: observing alone needs progress facts in both reads.
+        result = stuck_runs([run("A", **first)], later=[run("A", **second)], now=NOW)
+        assert reasons(result) == {"A": reason}
+
+    def test_signals_show_both_reads(self):
+        result = stuck_runs([self.first()], later=[self.first(handled=125, idle=121)], now=NOW)
+        assert result["decisions"][0]["signals"] == {
+            "age_minutes": 120.0,
+            "memory_percent": 92.8,
+            "idle_minutes": 121.0,
+            "cpu_percent": 0.5,
+            "handled": 125,
+            "pending": 80,
+            "items": 118,
+            "reboot_count": 0,
+            "handled_before": 120,
+            "items_before": 118,
+        }
+
+    @pytest.mark.parametrize("later", ["runs", {"A": {}}, [None], [run("A"), "B"]])
+    def test_later_must_be_runs(self, later):
+        with pytest.raises(AnsibleFilterError, match="later must be a list of run objects"):
+            stuck_runs([run("A")], later=later, now=NOW)
+
+
+def rebooted(run_id, count, **extra):
+    value = run(run_id, **extra)
+    value["stats"]["rebootCount"] = count
+    return value
+
+
+class TestEscalation:
+    def test_at_the_limit_is_exhausted(self):
+        runs = [rebooted("FRESH", 0), rebooted("TWICE", 2), rebooted("THRICE", 3), rebooted("MORE", 7)]
+        result = stuck_runs(runs, max_reboot_count=3, now=NOW)
+        assert ids(result["stuck"]) == ["FRESH", "TWICE"]
+        assert ids(result["exhausted"]) == ["THRICE", "MORE"]
+        assert result["skipped"] == []
+        assert result["decisions"][2]["reason"] == "looks stuck, but has been rebooted 3 time(s), which has reached max_reboot_count=3"
+
+    def test_only_runs_that_look_stuck_are_exhausted(self):
+        result = stuck_runs([rebooted("A", 5, minutes=10)], min_age_minutes=60, max_reboot_count=3, now=NOW)
+        assert result["exhausted"] == []
+        assert reasons(result)["A"].startswith("running for 10.0 minutes")
+
+    def test_zero_exhausts_every_stuck_run(self):
+        result = stuck_runs([rebooted("A", 0), rebooted("B", 1)], max_reboot_count="0", now=NOW)
+        assert ids(result["exhausted"]) == ["A", "B"]
+
+    def test_no_limit(self):
+        assert ids(stuck_runs([rebooted("A", 100)], max_reboot_count=None, now=NOW)["stuck"]) == ["A"]
+
+    @pytest.mark.parametrize("stats", [{}, {"rebootCount": None}, {"rebootCount": "3"}, {"rebootCount": True}])
+    def test_unknown_count_counts_as_never_rebooted(self, stats):
+        # As apify_run_reboot's own guard does: the module would reboot it, so it is stuck, not exhausted.
+        result = stuck_runs([run("A", stats=stats)], max_reboot_count=1, now=NOW)
+        assert ids(result["stuck"]) == ["A"]
+        assert result["decisions"][0]["signals"]["reboot_count"] is None
+
+    def test_the_second_read_counts(self):
+        # The platform rebooted the run in between (a migration): its count reached the limit.
+        first, second = rebooted("A", 2, progress=progress()), rebooted("A", 3, progress=progress())
+        result = stuck_runs([first], max_reboot_count=3, later=[second], now=NOW)
+        assert result["exhausted"] == [second]
+
+    @pytest.mark.parametrize("value", [-1, 1.5, "1.5", "x", True, [3]])
+    def test_limit_must_be_a_count(self, value):
+        with pytest.raises(AnsibleFilterError, match="max_reboot_count must be"):
+            stuck_runs([run("A")], max_reboot_count=value, now=NOW)
+
+
+SIGNAL_KEYS = ("age_minutes", "memory_percent", "idle_minutes", "cpu_percent", "handled", "pending", "items", "reboot_count")
+
+
+class TestDecisions:
+    def test_one_per_run_in_order_with_signals(self):
+        runs = [
+            run("A", progress=progress()),
+            run("B", status="SUCCEEDED"),
+            rebooted("C", 4, progress=progress(cpu=2)),
+            run("D", startedAt="soon", stats={}, options={}),
+        ]
+        result = stuck_runs(runs, max_reboot_count=4, now=NOW)
+        assert [(d["run_id"], d["verdict"]) for d in result["decisions"]] == [("A", "stuck"), ("B", "skipped"), ("C", "exhausted"), ("D", "stuck")]
+        assert result["decisions"][0]["reason"] is None
+        assert result["decisions"][1]["reason"] == "status is SUCCEEDED, not RUNNING"
+        assert result["decisions"][2]["signals"] == {
+            "age_minutes": 120.0,
+            "memory_percent": 92.8,
+            "idle_minutes": 120.0,
+            "cpu_percent": 2.0,
+            "handled": 120,
+            "pending": 80,
+            "items": 118,
+            "reboot_count": 4,
+        }
+        assert result["decisions"][3]["signals"] == dict.fromkeys(SIGNAL_KEYS)
+
+    PROFILES = {
+        "stalled": dict(progress=progress()),
+        "active": dict(progress=progress(idle=0.1, cpu=80)),
+        "untouched": dict(progress=progress(handled=0, pending=0, items=0)),
+        "unreadable": dict(progress=progress(queue=False, dataset=False, idle=None, error="HTTP 404")),
+        "none": {},
+        "young": dict(minutes=5, progress=progress()),
+        "lean": dict(used_mb=10, progress=progress()),
+        "done": dict(status="FAILED", progress=progress()),
+        "rebooted": dict(stats={"rebootCount": 3, "memCurrentBytes": 950 * MB, "cpuCurrentUsage": 0.5}, progress=progress()),
+    }
+
+    @pytest.mark.parametrize("observe", [False, True])
+    @pytest.mark.parametrize(
+        "criteria",
+        [
+            {},
+            {"min_idle_minutes": 60},
+            {"max_cpu_percent": 5},
+            {"min_age_minutes": 60, "min_memory_percent": 90, "min_idle_minutes": 60, "max_cpu_percent": 5, "max_reboot_count": 3},
+            {"max_reboot_count": 0},
+        ],
+    )
+    def test_every_run_in_exactly_one_list(self, criteria, observe):
+        runs = [run(name, **changes) for name, changes in self.PROFILES.items()]
+        later = [run(name, **changes) for name, changes in self.PROFILES.items() if name != "lean"] if observe else None
+        result = stuck_runs(runs, now=NOW, later=later, **criteria)
+        placed = ids(result["stuck"]) + ids(result["exhausted"]) + [e["run_id"] for e in result["skipped"]]
+        assert sorted(placed) == sorted(self.PROFILES)
+        assert [d["run_id"] for d in result["decisions"]] == list(self.PROFILES)
+        for decision in result["decisions"]:
+            assert (decision["reason"] is None) == (decision["verdict"] == "stuck")
+            assert set(SIGNAL_KEYS) <= set(decision["signals"])

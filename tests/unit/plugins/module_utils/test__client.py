@@ -7,31 +7,38 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ast
-import inspect
+import json
 import os
-import ssl
 
 import pytest
+import requests
+import urllib3
 import yaml
 
-from ansible_collections.apify.platform.plugins.module_utils import _client
+from ansible_collections.apify.platform.plugins.module_utils import _session
 from ansible_collections.apify.platform.plugins.module_utils._client import (
     BACKOFF_BASE,
     BACKOFF_CAP,
+    CHUNK_BYTES,
+    MAX_ANSWER_BYTES,
+    MAX_JSON_DEPTH,
     REDACTED,
     USER_AGENT,
     ApifyClient,
+    nesting_exceeds,
     parse_retry_after,
     path_segment,
     retry_delay,
 )
 from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyApiError,
+    ApifyConfigError,
     ApifyResponseError,
     ApifyTransportError,
 )
-from ansible_collections.apify.platform.plugins.module_utils._http import HttpError, HttpResponse, HttpTransport
+from ansible_collections.apify.platform.plugins.module_utils._session import ApifyAdapter, BearerAuth
 from ansible_collections.apify.platform.plugins.module_utils._version import COLLECTION_VERSION
+from ansible_collections.apify.platform.tests.unit.scripted_http import ScriptedAdapter
 
 COLLECTION_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
 PATH = "/v2/actor-runs/3KH8gEpp4d8uQSe8T"
@@ -54,6 +61,8 @@ def test_constants():
     assert BACKOFF_BASE == 0.5
     assert BACKOFF_CAP == 30.0
     assert REDACTED == "********"
+    assert MAX_ANSWER_BYTES == 4 * 1024 * 1024
+    assert MAX_JSON_DEPTH == 32
 
 
 @pytest.mark.parametrize(
@@ -136,106 +145,162 @@ def test_version_matches_galaxy_yml():
 
 # -- client set-up ---------------------------------------------------------------------------
 
+# The headers requests sends for the client: its own, ours, and the token's.
+SENT_HEADERS = {"User-Agent", "Accept-Encoding", "Accept", "Connection", "Authorization"}
+HINT = "Check api_url (or APIFY_API_BASE_URL), that the API is reachable from this host, and any proxy (https_proxy, no_proxy)."
 
-def test_headers_with_token(fake):
+
+def test_client_settings(fake):
     client = fake.client(validate_certs=True)
-    assert client.headers == {
-        "Authorization": "Bearer " + fake.TOKEN,
-        "User-Agent": "apify.platform-ansible-collection/" + COLLECTION_VERSION,
-        "Accept": "application/json",
-    }
-    assert client.transport is fake.transport
+    assert client.headers == {"User-Agent": "apify.platform-ansible-collection/" + COLLECTION_VERSION, "Accept": "application/json"}
+    assert isinstance(client.session.requests.auth, BearerAuth)
     assert client.has_token is True
     assert client.timeout == 30.0
     assert client.retries == 5
+    assert client.sent == []
 
 
-def test_without_token_sends_no_authorization(fake):
-    client = fake.client(token=None, validate_certs=False)
-    assert "Authorization" not in client.headers
-    assert client.has_token is False
-    fake.transport.script("GET", PATH, fake.ok(fake.run()))
+def test_token_goes_in_the_authorization_header_of_every_request(fake):
+    client = fake.client()
+    fake.http.script("GET", PATH, fake.ok(fake.run()))
+    fake.http.script("POST", PATH + "/reboot", fake.ok(fake.run()))
     client.get(PATH)
-    assert fake.transport.calls[0].headers == {"User-Agent": USER_AGENT, "Accept": "application/json"}
+    client.post(PATH + "/reboot")
+    get, post = fake.http.calls
+    assert set(get.headers) == SENT_HEADERS
+    assert set(post.headers) == SENT_HEADERS | {"Content-Length"}  # an empty POST body, as requests sends it
+    for call in fake.http.calls:
+        assert call.authorization == "Bearer " + fake.TOKEN
+        assert call.headers["User-Agent"] == USER_AGENT
+        assert call.headers["Accept"] == "application/json"
+    assert post.headers["Content-Length"] == "0" and post.body is None
 
 
-def test_empty_token_sends_no_authorization(fake):
-    client = fake.client(token="")
-    assert "Authorization" not in client.headers
+@pytest.mark.parametrize("token", [None, ""])
+def test_without_token_sends_no_authorization(fake, token):
+    client = fake.client(token=token, validate_certs=False)
     assert client.has_token is False
+    fake.http.script("GET", PATH, fake.ok(fake.run()))
+    client.get(PATH)
+    (call,) = fake.http.calls
+    assert set(call.headers) == SENT_HEADERS - {"Authorization"}
 
 
-def test_fake_transport_takes_the_real_call(fake):
-    # The scripted stand-in must not accept anything the real transport would refuse.
-    assert inspect.signature(fake.FakeTransport.request) == inspect.signature(HttpTransport.request)
-    assert issubclass(fake.FakeResponse, HttpResponse)
+def test_without_token_netrc_is_not_read_either(fake, monkeypatch, tmp_path):
+    # requests reads ~/.netrc only for a session without auth: BearerAuth keeps it out.
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine api.apify.example login someone password netrc-s3cret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    assert requests.utils.get_netrc_auth(fake.API_URL + PATH) == ("someone", "netrc-s3cret")  # requests would use it
+    for token in (None, fake.TOKEN):
+        fake.http.script("GET", PATH, fake.ok(fake.run()))
+        fake.client(token=token).get(PATH)
+    without, with_token = fake.http.calls
+    assert "Authorization" not in without.headers
+    assert with_token.authorization == "Bearer " + fake.TOKEN
 
 
-def test_real_transport_is_created_when_none_given():
+def test_the_fake_is_a_requests_adapter(fake):
+    # The scripted stand-in sits where requests' HTTPAdapter does, and answers as it does.
+    client = fake.client()
+    (adapter,) = client.session.requests.adapters.values()
+    assert isinstance(adapter, requests.adapters.BaseAdapter) and isinstance(adapter, ScriptedAdapter)
+    fake.http.script("GET", PATH, fake.ok(fake.run()))
+    client.get(PATH)
+    (call,) = fake.http.calls
+    assert isinstance(call.raw, urllib3.HTTPResponse)
+    assert call.stream is True  # the client reads the body itself, bounded
+    assert call.timeout == (30.0, 30.0)
+    assert call.released and not call.closed  # read to its end: the connection could be reused
+
+
+def test_real_session_is_created_when_none_given():
     client = ApifyClient("https://api.apify.example", token="t", timeout=7.5, pool_size=3)
     try:
-        transport = client.transport
-        assert isinstance(transport, HttpTransport)
-        assert (transport.scheme, transport.host, transport.port) == ("https", "api.apify.example", 443)
-        assert transport.timeout == 7.5
-        assert transport.pool_size == 3
-        assert client.headers["Authorization"] == "Bearer t"
+        session = client.session
+        assert isinstance(session.requests, requests.Session)
+        assert (session.host, session.netloc) == ("api.apify.example", "api.apify.example")
+        assert client.timeout == 7.5
+        assert isinstance(session.requests.auth, BearerAuth)
+        adapters = session.requests.adapters
+        assert isinstance(adapters["https://"], ApifyAdapter) and adapters["http://"] is adapters["https://"]
+        assert adapters["https://"]._pool_maxsize == 3  # pylint: disable=protected-access
+        assert adapters["https://"].max_retries.total == 0  # the client retries, never urllib3
     finally:
-        client.transport.close()
-
-
-@pytest.mark.parametrize("api_url, where", [("https://h.example:8443", ("h.example", 8443)), ("http://127.0.0.1:9", ("127.0.0.1", 9))])
-def test_real_transport_targets_the_api_url(api_url, where):
-    transport = ApifyClient(api_url).transport
-    assert (transport.host, transport.port) == where
-    assert transport.where == "%s:%s" % where
-
-
-def test_validate_certs_reaches_the_transport():
-    checked = ApifyClient("https://api.apify.example", validate_certs=True).transport._context
-    assert checked.verify_mode == ssl.CERT_REQUIRED
-    assert checked.check_hostname is True
-    unchecked = ApifyClient("https://api.apify.example", validate_certs=False).transport._context
-    assert unchecked.verify_mode == ssl.CERT_NONE
-    assert unchecked.check_hostname is False
+        client.close()
 
 
 @pytest.mark.parametrize("pool_size, expected", [(7, 7), (1, 1), (0, 1), (-3, 1)])
-def test_pool_size_reaches_the_transport_and_is_at_least_one(pool_size, expected):
-    assert ApifyClient("https://api.apify.example", pool_size=pool_size).transport.pool_size == expected
+def test_pool_size_is_at_least_one(pool_size, expected):
+    client = ApifyClient("https://api.apify.example", pool_size=pool_size)
+    assert client.session.requests.adapters["https://"]._pool_maxsize == expected  # pylint: disable=protected-access
 
 
-def test_real_transport_takes_the_proxy_from_the_environment(monkeypatch):
-    assert ApifyClient("https://api.apify.example").transport.proxy is None
-    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp.example:3128")
-    assert ApifyClient("https://api.apify.example").transport.proxy == ("proxy.corp.example", 3128, None)
-    monkeypatch.setenv("NO_PROXY", ".apify.example")
-    assert ApifyClient("https://api.apify.example").transport.proxy is None
+@pytest.mark.parametrize("api_url, netloc", [("https://h.example:8443", "h.example:8443"), ("http://127.0.0.1:9", "127.0.0.1:9")])
+def test_session_targets_the_api_url(fake, api_url, netloc):
+    client = fake.client(api_url=api_url, retries=0)
+    assert client.session.netloc == netloc
+    fake.http.script("GET", PATH, fake.ok(fake.run()))
+    client.get(PATH)
+    assert fake.http.calls[0].url == api_url + PATH
 
 
-def test_unusable_proxy_is_a_value_error(monkeypatch):
-    # _module.py turns it into a configuration error before anything is sent.
-    monkeypatch.setenv("https_proxy", "socks5://proxy.corp.example:1080")
-    with pytest.raises(ValueError, match=r"^the https_proxy environment variable names a proxy with the scheme socks5; use an http:// proxy"):
-        ApifyClient("https://api.apify.example")
+@pytest.mark.parametrize(
+    "validate_certs, environ, verify",
+    [
+        (True, {}, True),
+        (False, {}, False),
+        (True, {"REQUESTS_CA_BUNDLE": "/etc/corp-ca.pem"}, "/etc/corp-ca.pem"),
+        (True, {"SSL_CERT_FILE": "/etc/other-ca.pem"}, "/etc/other-ca.pem"),
+        (False, {"REQUESTS_CA_BUNDLE": "/etc/corp-ca.pem"}, False),  # validate_certs=false is never overridden
+    ],
+)
+def test_validate_certs_reaches_requests(fake, monkeypatch, validate_certs, environ, verify):
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    client = fake.client(validate_certs=validate_certs)
+    fake.http.script("GET", PATH, fake.ok(fake.run()))
+    client.get(PATH)
+    assert fake.http.calls[0].verify == verify
 
 
-def test_no_requests_left():
-    # The client and its transport run on the standard library alone.
-    root = os.path.join(COLLECTION_ROOT, "plugins", "module_utils")
-    imported = {}
-    for name in ("_client.py", "_http.py"):
-        with open(os.path.join(root, name)) as handle:
-            tree = ast.parse(handle.read())
-        imported[name] = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                imported[name].update(alias.name.split(".")[0] for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                imported[name].add(node.module.split(".")[0])
-        assert not imported[name] & {"requests", "urllib3", "httpx"}, (name, imported[name])
-    assert "http" in imported["_http.py"]  # http.client
-    assert not hasattr(_client, "HAS_REQUESTS")
+@pytest.mark.parametrize(
+    "api_url, environ, proxy",
+    [
+        ("https://api.apify.example", {}, None),
+        ("https://api.apify.example", {"HTTPS_PROXY": "http://proxy.corp.example:3128"}, "http://proxy.corp.example:3128"),
+        ("https://api.apify.example", {"https_proxy": "http://user:pw@proxy.corp.example:3128"}, "http://user:pw@proxy.corp.example:3128"),
+        ("https://api.apify.example", {"HTTPS_PROXY": "http://proxy.corp.example:3128", "NO_PROXY": ".apify.example"}, None),
+        ("https://api.apify.example", {"HTTP_PROXY": "http://proxy.corp.example:3128"}, None),  # only for http://
+        ("http://127.0.0.1:8080", {"HTTP_PROXY": "http://proxy.corp.example:3128"}, None),  # loopback: never proxied
+        ("http://localhost:8080", {"ALL_PROXY": "http://proxy.corp.example:3128"}, None),
+    ],
+)
+def test_proxies_from_the_environment_reach_requests(fake, monkeypatch, api_url, environ, proxy):
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    client = fake.client(api_url=api_url)
+    fake.http.script("GET", PATH, fake.ok(fake.run()))
+    client.get(PATH)
+    proxies = fake.http.calls[0].proxies
+    scheme = api_url.split(":")[0]
+    assert proxies.get(scheme) == proxy
+    if client.session.direct:
+        assert not proxies.get("all")
+
+
+def test_client_has_no_transport_of_its_own():
+    # HTTP goes through requests (_session.py); the client opens no socket itself.
+    with open(os.path.join(COLLECTION_ROOT, "plugins", "module_utils", "_client.py")) as handle:
+        tree = ast.parse(handle.read())
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module.split(".")[0])
+    assert not imported & {"http", "socket", "ssl", "urllib3", "httpx"}, imported
 
 
 # -- one request -------------------------------------------------------------------------------
@@ -243,75 +308,76 @@ def test_no_requests_left():
 
 def test_get_sends_one_exact_request(fake):
     client = fake.client(timeout=12.5)
-    fake.transport.script("GET", PATH, fake.ok({"id": "x"}))
+    fake.http.script("GET", PATH, fake.ok({"id": "x"}))
     assert client.get(PATH) == {"data": {"id": "x"}}
-    (call,) = fake.transport.calls
-    assert call.method == "GET"
-    assert call.path == PATH
-    assert call.params is None
-    assert call.headers == {"Authorization": "Bearer " + fake.TOKEN, "User-Agent": USER_AGENT, "Accept": "application/json"}
+    (call,) = fake.http.calls
+    assert (call.method, call.url, call.path, call.params) == ("GET", fake.API_URL + PATH, PATH, None)
+    assert call.timeout == (12.5, 12.5)
+    assert call.authorization == "Bearer " + fake.TOKEN
     assert fake.clock.sleeps == []
+    assert client.sent == []  # a GET changes nothing
 
 
 def test_get_passes_params(fake):
     client = fake.client()
-    fake.transport.script("GET", "/v2/actor-runs", fake.ok({"items": []}))
+    fake.http.script("GET", "/v2/actor-runs", fake.ok({"items": []}))
     client.get("/v2/actor-runs", params={"limit": 10, "status": "RUNNING,READY"})
-    assert fake.transport.calls[0].path == "/v2/actor-runs"
-    assert fake.transport.calls[0].params == {"limit": 10, "status": "RUNNING,READY"}
+    (call,) = fake.http.calls
+    assert call.path == "/v2/actor-runs"
+    assert call.query == [("limit", "10"), ("status", "RUNNING,READY")]
+    assert call.target == "/v2/actor-runs?limit=10&status=RUNNING%2CREADY"
 
 
 def test_post_sends_one_exact_request(fake):
     client = fake.client()
-    fake.transport.script("POST", PATH + "/reboot", fake.ok(fake.run()))
+    fake.http.script("POST", PATH + "/reboot", fake.ok(fake.run()))
     assert client.post(PATH + "/reboot")["data"]["id"] == fake.RUN_ID
-    assert fake.transport.methods == ["POST"]
-    call = fake.transport.calls[0]
+    assert fake.http.methods == ["POST"]
+    call = fake.http.calls[0]
     assert (call.path, call.params) == (PATH + "/reboot", None)
-    assert call.headers["Authorization"] == "Bearer " + fake.TOKEN
+    assert call.authorization == "Bearer " + fake.TOKEN
+    assert client.sent == ["POST " + PATH + "/reboot"]
 
 
 def test_token_is_only_in_the_authorization_header(fake):
     client = fake.client(retries=2)
-    fake.transport.script("GET", "/v2/actor-runs", fake.error(500), fake.ok({}))
-    fake.transport.script("POST", PATH + "/reboot", fake.error(429), fake.ok({}))
+    fake.http.script("GET", "/v2/actor-runs", fake.error(500), fake.ok({}))
+    fake.http.script("POST", PATH + "/reboot", fake.error(429), fake.ok({}))
     client.get("/v2/actor-runs", params={"limit": 1, "offset": 0})
     client.post(PATH + "/reboot")
-    assert len(fake.transport.calls) == 4
-    for call in fake.transport.calls:
-        assert fake.TOKEN not in call.path
+    assert len(fake.http.calls) == 4
+    for call in fake.http.calls:
+        assert fake.TOKEN not in call.url
         assert "token" not in call.target.lower()
-        assert fake.TOKEN not in repr(call.params)
         assert [name for name, value in call.headers.items() if fake.TOKEN in value] == ["Authorization"]
-        assert call.headers["Authorization"] == "Bearer " + fake.TOKEN
+        assert call.authorization == "Bearer " + fake.TOKEN
 
 
 def test_client_never_changes_its_headers_between_requests(fake):
     client = fake.client(retries=1)
-    fake.transport.script("GET", PATH, fake.error(503), fake.ok({}))
+    fake.http.script("GET", PATH, fake.error(503), fake.ok({}))
     client.get(PATH)
-    first, second = fake.transport.calls
-    assert first.headers == second.headers == client.headers
+    first, second = fake.http.calls
+    assert dict(first.headers) == dict(second.headers)
 
 
 def test_non_transport_exception_is_not_swallowed(fake):
-    # Only HttpError means "no answer"; anything else is a bug and must show as one, unretried.
+    # Only a requests exception means "no answer"; anything else is a bug and must show as one, unretried.
     client = fake.client()
-    fake.transport.script("GET", PATH, fake.Repeat(KeyError("bug")))
+    fake.http.script("GET", PATH, KeyError("bug"))
     with pytest.raises(KeyError):
         client.get(PATH)
-    assert len(fake.transport.calls) == 1
+    assert len(fake.http.calls) == 1
     assert fake.clock.sleeps == []
 
 
-def test_answer_is_read_from_the_http_response(fake):
-    # The real HttpResponse type, with a header name in odd case: looked up case-insensitively.
+def test_answer_headers_are_read_case_insensitively(fake):
     client = fake.client(retries=1)
-    fake.transport.script(
+    fake.http.script(
         "GET",
         PATH,
-        HttpResponse(429, "Too Many Requests", {"retry-after": "3", "content-type": "application/json"}, b"{}"),
-        HttpResponse(200, "OK", {}, b'{"data": 1}'),
+        fake.response(429, body={}, headers={"retry-after": "3"}),
+        fake.response(200, raw=b'{"data": 1}', headers={"content-TYPE": "application/json"}),
     )
     assert client.get(PATH) == {"data": 1}
     assert fake.clock.sleeps == [3.0]
@@ -320,8 +386,18 @@ def test_answer_is_read_from_the_http_response(fake):
 @pytest.mark.parametrize("status", [200, 201])
 def test_2xx_json_is_decoded(fake, status):
     client = fake.client()
-    fake.transport.script("GET", PATH, fake.response(status, {"data": {"a": [1, "\u00fc"]}}))
+    fake.http.script("GET", PATH, fake.response(status, {"data": {"a": [1, "\u00fc"]}}))
     assert client.get(PATH) == {"data": {"a": [1, "\u00fc"]}}
+
+
+def test_gzip_answer_is_decoded(fake):
+    import gzip  # pylint: disable=import-outside-toplevel
+
+    client = fake.client()
+    fake.http.script(
+        "GET", PATH, fake.response(200, raw=gzip.compress(b'{"data": {"id": "z"}}'), headers={"Content-Encoding": "gzip", "Content-Type": "application/json"})
+    )
+    assert client.get(PATH) == {"data": {"id": "z"}}
 
 
 @pytest.mark.parametrize(
@@ -335,7 +411,7 @@ def test_2xx_json_is_decoded(fake, status):
 )
 def test_2xx_non_json_body_is_a_response_error(fake, raw, content_type):
     client = fake.client()
-    fake.transport.script("GET", PATH, fake.response(200, raw=raw, headers={"Content-Type": content_type}))
+    fake.http.script("GET", PATH, fake.response(200, raw=raw, headers={"Content-Type": content_type}))
     with pytest.raises(ApifyResponseError) as info:
         client.get(PATH)
     err = info.value
@@ -343,14 +419,13 @@ def test_2xx_non_json_body_is_a_response_error(fake, raw, content_type):
     assert (err.method, err.path) == ("GET", PATH)
     size = len(raw if isinstance(raw, bytes) else raw.encode("utf-8"))
     assert "the body is not JSON (Content-Type %s, %d bytes" % (content_type, size) in str(err)
-    assert len(fake.transport.calls) == 1  # an answer, even a bad one, is not retried
+    assert len(fake.http.calls) == 1  # an answer, even a bad one, is not retried
+    assert fake.http.closes == 1  # ... nor is its connection reused
 
 
 def test_non_json_body_without_content_type(fake):
     client = fake.client()
-    response = fake.response(200, raw="plain")
-    del response.headers["content-type"]
-    fake.transport.script("GET", PATH, response)
+    fake.http.script("GET", PATH, fake.response(200, raw="plain", headers={"Content-Type": None}))
     with pytest.raises(ApifyResponseError) as info:
         client.get(PATH)
     assert "Content-Type missing, 5 bytes, starting 'plain'" in str(info.value)
@@ -358,12 +433,28 @@ def test_non_json_body_without_content_type(fake):
 
 def test_non_json_snippet_is_short(fake):
     client = fake.client()
-    fake.transport.script("GET", PATH, fake.response(200, raw="<p>" + "z" * 5000))
+    fake.http.script("GET", PATH, fake.response(200, raw="<p>" + "z" * 5000))
     with pytest.raises(ApifyResponseError) as info:
         client.get(PATH)
     assert "5003 bytes" in str(info.value)
     assert "z" * 78 not in str(info.value)
     assert "z" * 77 in str(info.value)
+
+
+# -- what may have changed something: client.sent -----------------------------------------------
+
+
+def test_sent_records_mutating_requests_that_went_out(fake):
+    client = fake.client(retries=0)
+    fake.http.script("POST", PATH + "/reboot", fake.error(500))
+    fake.http.script("POST", PATH + "/abort", fake.read_timeout())
+    fake.http.script("POST", PATH + "/resurrect", fake.refused())
+    fake.http.script("GET", PATH, fake.error(500))
+    for method, path in [("POST", PATH + "/reboot"), ("POST", PATH + "/abort"), ("POST", PATH + "/resurrect"), ("GET", PATH)]:
+        with pytest.raises((ApifyApiError, ApifyTransportError)):
+            client.request(method, path, idempotent=method == "GET")
+    # A refused connection never carried the request; a GET changes nothing.
+    assert client.sent == ["POST %s/reboot" % PATH, "POST %s/abort" % PATH]
 
 
 # -- retries ---------------------------------------------------------------------------------
@@ -372,105 +463,179 @@ def test_non_json_snippet_is_short(fake):
 @pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
 def test_get_retried_on_429_and_5xx(fake, status):
     client = fake.client()
-    fake.transport.script("GET", PATH, fake.error(status), fake.error(status), fake.ok({"ok": 1}))
+    fake.http.script("GET", PATH, fake.error(status), fake.error(status), fake.ok({"ok": 1}))
     assert client.get(PATH) == {"data": {"ok": 1}}
-    assert fake.transport.methods == ["GET"] * 3
+    assert fake.http.methods == ["GET"] * 3
     assert fake.clock.sleeps == [0.5, 1.0]
 
 
-# What HttpTransport raises, as it words it.
-REFUSED = HttpError("api.apify.example:443: ConnectionRefusedError: [Errno 111] Connection refused")
-TIMED_OUT = HttpError("no answer from api.apify.example:443 within 30 s", timeout=True)
+# Each failure as requests raises it: (name, build, timed out, sent, what the message says of it).
 TRANSPORT_ERRORS = [
-    (REFUSED, False),
-    (TIMED_OUT, True),
-    (HttpError("api.apify.example:443: RemoteDisconnected: Remote end closed connection without response"), False),
-    (HttpError("api.apify.example:443: IncompleteRead: IncompleteRead(10 bytes read, 90 more expected)"), False),
-    (HttpError("api.apify.example:443: SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"), False),
-    (HttpError("api.apify.example:443 (through the proxy proxy.example:3128): OSError: Tunnel connection failed: 407 Proxy Authentication Required"), False),
+    ("refused", lambda fake: fake.refused(), False, False, "api.apify.example refused the connection"),
+    (
+        "connect-timeout",
+        lambda fake: fake.connect_timeout(),
+        True,
+        False,
+        "no complete answer from api.apify.example within timeout=30 s (the limit for the whole request)",
+    ),
+    (
+        "read-timeout",
+        lambda fake: fake.read_timeout(),
+        True,
+        True,
+        "no complete answer from api.apify.example within timeout=30 s (the limit for the whole request)",
+    ),
+    (
+        "dropped",
+        lambda fake: fake.dropped(),
+        False,
+        True,
+        "api.apify.example: ConnectionError: ('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))",
+    ),
+    (
+        "reset",
+        lambda fake: fake.reset_by_peer(),
+        False,
+        True,
+        "api.apify.example: ConnectionError: ('Connection aborted.', ConnectionResetError(104, 'Connection reset by peer'))",
+    ),
+    ("tls", lambda fake: fake.tls_failure(), False, True, "TLS with api.apify.example failed ("),
+    ("proxy", lambda fake: fake.proxy_failure(), False, True, "the proxy for api.apify.example failed ("),
+    (
+        "cut",
+        lambda fake: fake.response(200, raw=b'{"data": {"id"', content_length=100),
+        False,
+        True,
+        "api.apify.example: ChunkedEncodingError: ('Connection broken: IncompleteRead(14 bytes read, 86 more expected)'",
+    ),
 ]
+TRANSPORT_IDS = [t[0] for t in TRANSPORT_ERRORS]
 
 
-@pytest.mark.parametrize("exc, timeout", TRANSPORT_ERRORS)
-def test_get_retried_on_transport_errors(fake, exc, timeout):
+@pytest.mark.parametrize("name, build, timeout, sent, reason", TRANSPORT_ERRORS, ids=TRANSPORT_IDS)
+def test_get_retried_on_transport_errors(fake, name, build, timeout, sent, reason):
     client = fake.client()
-    fake.transport.script("GET", PATH, exc, fake.ok({"ok": 1}))
+    fake.http.script("GET", PATH, build(fake), fake.ok({"ok": 1}))
     assert client.get(PATH) == {"data": {"ok": 1}}
-    assert len(fake.transport.calls) == 2
+    assert len(fake.http.calls) == 2
     assert fake.clock.sleeps == [0.5]
 
 
-@pytest.mark.parametrize("exc, timeout", TRANSPORT_ERRORS)
-def test_transport_error_keeps_its_kind_and_text(fake, exc, timeout):
+@pytest.mark.parametrize("name, build, timeout, sent, reason", TRANSPORT_ERRORS, ids=TRANSPORT_IDS)
+def test_transport_error_keeps_its_kind_and_says_what_happened(fake, name, build, timeout, sent, reason):
     client = fake.client(retries=0)
-    fake.transport.script("GET", PATH, exc)
+    fake.http.script("GET", PATH, build(fake))
     with pytest.raises(ApifyTransportError) as info:
         client.get(PATH)
-    assert info.value.timeout is timeout
-    assert info.value.reason == str(exc)
-    assert str(info.value) == "GET %s %s: %s" % (PATH, "timed out" if timeout else "failed", exc)
+    err = info.value
+    assert (err.timeout, err.sent, err.interim) == (timeout, sent, False)
+    assert err.reason.startswith(reason)
+    assert str(err).startswith("GET %s %s: %s" % (PATH, "timed out" if timeout else "failed", reason))
+    assert str(err).endswith("This happened with retries=0. " + HINT)
+    assert "Authorization" not in str(err) and fake.TOKEN not in str(err)
 
 
-@pytest.mark.parametrize("exc, timeout, word", [(REFUSED, False, "failed"), (TIMED_OUT, True, "timed out")])
-def test_get_transport_error_after_retries(fake, exc, timeout, word):
+@pytest.mark.parametrize("build, word", [(lambda fake: fake.refused(), "failed"), (lambda fake: fake.read_timeout(), "timed out")], ids=["refused", "timeout"])
+def test_get_transport_error_after_retries(fake, build, word):
     client = fake.client(retries=2)
-    fake.transport.script("GET", PATH, fake.Repeat(exc))
+    fake.http.script("GET", PATH, build(fake))
     with pytest.raises(ApifyTransportError) as info:
         client.get(PATH)
-    assert len(fake.transport.calls) == 3
-    assert info.value.timeout is timeout
-    assert str(info.value) == "GET %s %s: %s" % (PATH, word, exc)
+    assert len(fake.http.calls) == 3
+    assert str(info.value).startswith("GET %s %s: " % (PATH, word))
+    assert str(info.value).endswith("This happened after 3 attempts. " + HINT)
     assert fake.clock.sleeps == [0.5, 1.0]
+
+
+def test_refused_message_in_full(fake):
+    client = fake.client()
+    fake.http.script("GET", PATH, fake.refused())
+    with pytest.raises(ApifyTransportError) as info:
+        client.get(PATH)
+    assert str(info.value) == "GET %s failed: api.apify.example refused the connection. This happened after 6 attempts. %s" % (PATH, HINT)
+
+
+def test_whole_request_deadline_is_reported_as_a_timeout(fake):
+    # The deadline's timer shuts the socket down; requests then sees a broken connection.
+    def cut_by_the_deadline(call):
+        _session._local.deadline._expire()  # pylint: disable=protected-access
+        return fake.dropped()
+
+    client = fake.client(retries=0, timeout=7)
+    fake.http.script("GET", PATH, cut_by_the_deadline)
+    with pytest.raises(ApifyTransportError) as info:
+        client.get(PATH)
+    assert info.value.timeout is True
+    assert info.value.reason == "no complete answer from api.apify.example within timeout=7 s (the limit for the whole request)"
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_unusable_ca_bundle_is_a_configuration_error_before_sending(fake, method):
+    # requests checks the CA bundle path before it connects, and raises a plain OSError.
+    client = fake.client()
+    fake.http.script(method, PATH, OSError("Could not find a suitable TLS CA certificate bundle, invalid path: /etc/missing-ca.pem"))
+    with pytest.raises(ApifyConfigError) as info:
+        client.request(method, PATH, idempotent=method == "GET")
+    assert str(info.value) == (
+        "%s %s was not sent: Could not find a suitable TLS CA certificate bundle, invalid path: /etc/missing-ca.pem. "
+        "Check REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, SSL_CERT_FILE and SSL_CERT_DIR." % (method, PATH)
+    )
+    assert len(fake.http.calls) == 1  # not retried
+    assert client.sent == []
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 405, 409, 422])
 def test_get_not_retried_on_other_4xx(fake, status):
     client = fake.client()
-    fake.transport.script("GET", PATH, fake.error(status, "x", "y"))
+    fake.http.script("GET", PATH, fake.error(status, "x", "y"))
     with pytest.raises(ApifyApiError) as info:
         client.get(PATH)
     assert info.value.status == status
-    assert len(fake.transport.calls) == 1
+    assert len(fake.http.calls) == 1
     assert fake.clock.sleeps == []
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
 def test_post_not_retried_on_5xx(fake, status):
     client = fake.client()
-    fake.transport.script("POST", PATH, fake.error(status))
+    fake.http.script("POST", PATH, fake.error(status))
     with pytest.raises(ApifyApiError) as info:
         client.post(PATH)
     assert info.value.status == status
-    assert fake.transport.methods == ["POST"]
+    assert fake.http.methods == ["POST"]
     assert fake.clock.sleeps == []
 
 
-@pytest.mark.parametrize("exc, timeout", TRANSPORT_ERRORS)
-def test_post_not_retried_on_transport_errors(fake, exc, timeout):
+@pytest.mark.parametrize("name, build, timeout, sent, reason", TRANSPORT_ERRORS, ids=TRANSPORT_IDS)
+def test_post_not_retried_on_transport_errors(fake, name, build, timeout, sent, reason):
     client = fake.client()
-    fake.transport.script("POST", PATH, exc)
+    fake.http.script("POST", PATH, build(fake))
     with pytest.raises(ApifyTransportError) as info:
         client.post(PATH)
-    assert info.value.timeout is timeout
-    assert info.value.method == "POST"
-    assert fake.transport.methods == ["POST"]
+    err = info.value
+    assert (err.timeout, err.sent, err.method) == (timeout, sent, "POST")
+    tried = "once (not sent again blindly: it may have acted)" if sent else "before the request was sent"
+    assert str(err).endswith("This happened %s. %s" % (tried, HINT))
+    assert fake.http.methods == ["POST"]
     assert fake.clock.sleeps == []
+    assert client.sent == (["POST " + PATH] if sent else [])
 
 
 def test_post_retried_on_429(fake):
     client = fake.client()
-    fake.transport.script("POST", PATH, fake.error(429, "rate-limit-exceeded"), fake.ok({"id": "x"}))
+    fake.http.script("POST", PATH, fake.error(429, "rate-limit-exceeded"), fake.ok({"id": "x"}))
     assert client.post(PATH) == {"data": {"id": "x"}}
-    assert fake.transport.methods == ["POST", "POST"]
+    assert fake.http.methods == ["POST", "POST"]
     assert fake.clock.sleeps == [0.5]
 
 
 def test_post_429_after_retries_is_an_api_error(fake):
     client = fake.client(retries=3)
-    fake.transport.script("POST", PATH, fake.Repeat(fake.error(429, "rate-limit-exceeded", "Too many")))
+    fake.http.script("POST", PATH, fake.error(429, "rate-limit-exceeded", "Too many"))
     with pytest.raises(ApifyApiError) as info:
         client.post(PATH)
-    assert fake.transport.methods == ["POST"] * 4
+    assert fake.http.methods == ["POST"] * 4
     assert info.value.status == 429
     assert "rate limit was still exceeded" in str(info.value)
 
@@ -478,32 +643,32 @@ def test_post_429_after_retries_is_an_api_error(fake):
 @pytest.mark.parametrize("retries", [0, 1, 2, 5])
 def test_retries_bounds_the_tries(fake, retries):
     client = fake.client(retries=retries)
-    fake.transport.script("GET", PATH, fake.Repeat(fake.error(503)))
+    fake.http.script("GET", PATH, fake.error(503))
     with pytest.raises(ApifyApiError) as info:
         client.get(PATH)
     assert info.value.status == 503
-    assert len(fake.transport.calls) == retries + 1
+    assert len(fake.http.calls) == retries + 1
     assert fake.clock.sleeps == [0.5 * 2**i for i in range(retries)]
 
 
 def test_backoff_doubles_with_jitter(fake):
     client = fake.client(retries=4, rand=lambda: 0.5)
-    fake.transport.script("GET", PATH, fake.Repeat(fake.error(500)))
+    fake.http.script("GET", PATH, fake.error(500))
     with pytest.raises(ApifyApiError):
         client.get(PATH)
     assert fake.clock.sleeps == [0.75, 1.5, 3.0, 6.0]
     # each try is sent after the previous sleep, at the fake time
-    times = [c.at - fake.clock.start for c in fake.transport.calls]
+    times = [c.at - fake.clock.start for c in fake.http.calls]
     assert times == [0, 0.75, 2.25, 5.25, 11.25]
 
 
 def test_backoff_stops_growing_at_the_cap_and_every_retry_is_made(fake):
     client = fake.client(retries=20, rand=lambda: 0.99)
-    fake.transport.script("GET", PATH, fake.Repeat(fake.error(502)))
+    fake.http.script("GET", PATH, fake.error(502))
     with pytest.raises(ApifyApiError):
         client.get(PATH)
     # retries=20 means 20 retries: 0.5 * 2**5 * 1.99 = 31.84 > 30, so from the sixth on each waits 30 s
-    assert len(fake.transport.calls) == 21
+    assert len(fake.http.calls) == 21
     assert len(fake.clock.sleeps) == 20
     assert fake.clock.sleeps[:5] == pytest.approx([0.5 * 2**n * 1.99 for n in range(5)])
     assert fake.clock.sleeps[5:] == [BACKOFF_CAP] * 15
@@ -524,29 +689,157 @@ def test_backoff_stops_growing_at_the_cap_and_every_retry_is_made(fake):
 )
 def test_retry_after_is_a_floor(fake, header, expected_sleeps):
     client = fake.client()
-    fake.transport.script("GET", PATH, fake.error(429, headers={"Retry-After": header}), fake.ok({}))
+    fake.http.script("GET", PATH, fake.error(429, headers={"Retry-After": header}), fake.ok({}))
     client.get(PATH)
     assert fake.clock.sleeps == expected_sleeps
-    assert len(fake.transport.calls) == 2
+    assert len(fake.http.calls) == 2
 
 
 @pytest.mark.parametrize("header", ["31", "30.5", "3600"])
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_retry_after_above_cap_ends_retries(fake, header, method):
     client = fake.client()
-    fake.transport.script(method, PATH, fake.error(429, "rate-limit-exceeded", headers={"Retry-After": header}))
+    fake.http.script(method, PATH, fake.error(429, "rate-limit-exceeded", headers={"Retry-After": header}))
     with pytest.raises(ApifyApiError) as info:
         client.request(method, PATH, idempotent=(method == "GET"))
     assert info.value.status == 429
-    assert len(fake.transport.calls) == 1
+    assert len(fake.http.calls) == 1
     assert fake.clock.sleeps == []
 
 
 def test_retry_after_on_503_is_honoured_too(fake):
     client = fake.client()
-    fake.transport.script("GET", PATH, fake.error(503, headers={"retry-after": "4"}), fake.ok({}))
+    fake.http.script("GET", PATH, fake.error(503, headers={"retry-after": "4"}), fake.ok({}))
     client.get(PATH)
     assert fake.clock.sleeps == [4.0]
+
+
+# -- interim (1xx) answers where the final one belongs ------------------------------------------
+
+
+@pytest.mark.parametrize("status", [100, 102, 103, 199])
+def test_get_is_retried_after_an_interim_answer(fake, status):
+    client = fake.client()
+    fake.http.script("GET", PATH, fake.interim(status), fake.ok({"ok": 1}))
+    assert client.get(PATH) == {"data": {"ok": 1}}
+    assert fake.http.methods == ["GET", "GET"]
+    assert fake.http.calls[0].released  # let go of, never read as the answer
+    assert fake.clock.sleeps == [0.5]
+
+
+def test_interim_answer_to_a_post_is_a_transport_error_not_retried(fake):
+    client = fake.client()
+    fake.http.script("POST", PATH, fake.interim(103))
+    with pytest.raises(ApifyTransportError) as info:
+        client.post(PATH)
+    err = info.value
+    assert (err.interim, err.sent, err.timeout) == (True, True, False)
+    assert "interim HTTP 103 answer where the final answer belongs" in str(err)
+    assert str(err).endswith("This happened once (not sent again blindly: it may have acted). " + HINT)
+    assert fake.http.methods == ["POST"]
+    assert client.sent == ["POST " + PATH]
+
+
+# -- answers are bounded: size and nesting ------------------------------------------------------
+
+
+def test_answer_declaring_more_than_the_limit_is_not_read(fake):
+    client = fake.client()
+    fake.http.script("GET", PATH, fake.response(200, raw=b'{"data": {}}', content_length=MAX_ANSWER_BYTES + 1))
+    with pytest.raises(ApifyResponseError) as info:
+        client.get(PATH)
+    err = info.value
+    assert "larger than the limit of 4 MiB for one answer (it declares %d bytes)" % (MAX_ANSWER_BYTES + 1) in str(err)
+    assert (err.status, err.accepted) == (200, True)
+    (call,) = fake.http.calls
+    assert call.bytes_read == 0
+    assert call.closed  # dropped, not reused
+    assert fake.http.closes == 1  # and every idle connection with it
+
+
+@pytest.mark.parametrize("status", [200, 500])
+def test_answer_streaming_past_the_limit_is_cut_off(fake, status):
+    client = fake.client(retries=0)
+    total = MAX_ANSWER_BYTES + 10 * CHUNK_BYTES
+    fake.http.script("GET", PATH, fake.response(status, raw=b" " * total, content_length=False))
+    with pytest.raises(ApifyResponseError) as info:
+        client.get(PATH)
+    assert "larger than the limit of 4 MiB for one answer (it went on past that)" in str(info.value)
+    assert info.value.accepted is (status < 300)
+    (call,) = fake.http.calls
+    assert MAX_ANSWER_BYTES < call.bytes_read <= MAX_ANSWER_BYTES + CHUNK_BYTES < total
+    assert call.closed
+    assert fake.http.closes == 1
+
+
+def test_answer_of_exactly_the_limit_is_read(fake):
+    client = fake.client()
+    head, tail = b'{"data": "', b'"}'
+    body = head + b"x" * (MAX_ANSWER_BYTES - len(head) - len(tail)) + tail
+    assert len(body) == MAX_ANSWER_BYTES
+    fake.http.script("GET", PATH, fake.response(200, raw=body, content_length=False))
+    assert len(client.get(PATH)["data"]) == MAX_ANSWER_BYTES - len(head) - len(tail)
+    assert fake.http.closes == 0
+
+
+def nested(depth):
+    """A JSON document whose lists and objects nest ``depth`` levels deep (the root is level 1)."""
+    return b'{"data": ' + b"[" * (depth - 1) + b"]" * (depth - 1) + b"}"
+
+
+def test_nested_helper():
+    assert nesting_exceeds(json.loads(nested(MAX_JSON_DEPTH)), MAX_JSON_DEPTH) is False
+    assert nesting_exceeds(json.loads(nested(MAX_JSON_DEPTH + 1)), MAX_JSON_DEPTH) is True
+    assert nesting_exceeds({"a": {"b": [1]}}, 3) is False and nesting_exceeds({"a": {"b": [1]}}, 2) is True
+    assert nesting_exceeds("text", 0) is False
+
+
+def test_nesting_at_the_limit_passes(fake):
+    client = fake.client()
+    fake.http.script("GET", PATH, fake.response(200, raw=nested(MAX_JSON_DEPTH)))
+    assert client.get(PATH) == json.loads(nested(MAX_JSON_DEPTH))
+
+
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 1000, 100000])
+def test_nesting_beyond_the_limit_is_refused(fake, depth):
+    client = fake.client()
+    fake.http.script("GET", PATH, fake.response(200, raw=nested(depth)))
+    with pytest.raises(ApifyResponseError) as info:
+        client.get(PATH)
+    message = str(info.value)
+    if depth < 900:  # deeper still, json itself gives up (RecursionError): not JSON
+        assert "the JSON is nested more than 32 levels deep, the limit for an answer" in message
+    assert len(fake.http.calls) == 1
+    assert fake.http.closes == 1
+
+
+# -- an answer the caller's check does not believe --------------------------------------------
+
+
+def test_check_failure_drops_the_connections_and_is_not_retried(fake):
+    client = fake.client()
+    fake.http.script("GET", PATH, fake.ok({"id": "other"}))
+
+    def check(document):
+        raise ApifyResponseError("GET", PATH, accepted=True, reason="not the run asked for")
+
+    with pytest.raises(ApifyResponseError, match="not the run asked for"):
+        client.get(PATH, check=check)
+    assert len(fake.http.calls) == 1
+    assert fake.http.closes == 1
+
+
+def test_check_result_is_returned(fake):
+    client = fake.client()
+    fake.http.script("GET", PATH, fake.ok({"id": "x"}))
+    assert client.get(PATH, check=lambda document: {"checked": document}) == {"checked": {"data": {"id": "x"}}}
+    assert fake.http.closes == 0
+
+
+def test_close_closes_the_session(fake):
+    client = fake.client()
+    client.close()
+    assert fake.http.closes == 1
 
 
 # -- redirects --------------------------------------------------------------------------------
@@ -556,20 +849,21 @@ def test_retry_after_on_503_is_honoured_too(fake):
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_redirects_are_not_followed(fake, status, method):
     client = fake.client()
-    fake.transport.script(method, PATH, fake.response(status, raw="", headers={"Location": "https://evil.example/x"}))
+    fake.http.script(method, PATH, fake.response(status, raw="", headers={"Location": "https://evil.example/x"}))
     with pytest.raises(ApifyResponseError) as info:
         client.request(method, PATH, idempotent=(method == "GET"))
     message = str(info.value)
     assert "HTTP %d redirect to 'https://evil.example/x' was not followed" % status in message
     assert "the token is only sent to api_url" in message
     assert info.value.status == status
-    assert len(fake.transport.calls) == 1
+    assert len(fake.http.calls) == 1
+    assert [call.host for call in fake.http.calls] == ["api.apify.example"]
 
 
 def test_redirect_location_is_redacted(fake):
     client = fake.client()
     location = "https://evil.example/?token=" + fake.TOKEN
-    fake.transport.script("GET", PATH, fake.response(302, raw="", headers={"Location": location}))
+    fake.http.script("GET", PATH, fake.response(302, raw="", headers={"Location": location}))
     with pytest.raises(ApifyResponseError) as info:
         client.get(PATH)
     assert REDACTED in str(info.value)
@@ -578,10 +872,20 @@ def test_redirect_location_is_redacted(fake):
 
 def test_redirect_without_location(fake):
     client = fake.client()
-    fake.transport.script("GET", PATH, fake.response(302, raw=""))
+    fake.http.script("GET", PATH, fake.response(302, raw=""))
     with pytest.raises(ApifyResponseError) as info:
         client.get(PATH)
     assert "redirect to '' was not followed" in str(info.value)
+
+
+def test_redirect_body_is_bounded_too(fake):
+    client = fake.client()
+    total = MAX_ANSWER_BYTES + 10 * CHUNK_BYTES
+    fake.http.script("GET", PATH, fake.response(302, raw=b" " * total, content_length=False, headers={"Location": "https://elsewhere.example/"}))
+    with pytest.raises(ApifyResponseError) as info:
+        client.get(PATH)
+    assert "larger than the limit of 4 MiB" in str(info.value)
+    assert fake.http.calls[0].bytes_read <= MAX_ANSWER_BYTES + CHUNK_BYTES
 
 
 # -- error bodies ---------------------------------------------------------------------------------
@@ -599,7 +903,7 @@ def test_redirect_without_location(fake):
 )
 def test_error_body_is_parsed(fake, status, error_type, hint):
     client = fake.client()
-    fake.transport.script("POST", PATH + "/reboot", fake.error(status, error_type, "The message."))
+    fake.http.script("POST", PATH + "/reboot", fake.error(status, error_type, "The message."))
     with pytest.raises(ApifyApiError) as info:
         client.post(PATH + "/reboot")
     err = info.value
@@ -611,7 +915,7 @@ def test_error_body_is_parsed(fake, status, error_type, hint):
 
 def test_error_path_shows_the_query(fake):
     client = fake.client()
-    fake.transport.script("GET", "/v2/actor-runs", fake.error(400, "invalid-input", "bad"))
+    fake.http.script("GET", "/v2/actor-runs", fake.error(400, "invalid-input", "bad"))
     with pytest.raises(ApifyApiError) as info:
         client.get("/v2/actor-runs", params={"limit": 5, "status": "RUNNING,READY"})
     assert info.value.path == "/v2/actor-runs?limit=5&status=RUNNING%2CREADY"
@@ -633,7 +937,7 @@ def test_error_path_shows_the_query(fake):
 )
 def test_error_body_variants(fake, raw, reason, expected_type, expected_message, detail):
     client = fake.client(retries=0)
-    fake.transport.script("GET", PATH, fake.response(502, raw=raw, reason=reason))
+    fake.http.script("GET", PATH, fake.response(502, raw=raw, reason=reason))
     with pytest.raises(ApifyApiError) as info:
         client.get(PATH)
     err = info.value
@@ -643,7 +947,7 @@ def test_error_body_variants(fake, raw, reason, expected_type, expected_message,
 
 def test_long_error_fields_are_bounded(fake):
     client = fake.client()
-    fake.transport.script("GET", PATH, fake.error(400, "t" * 2000, "m" * 2000))
+    fake.http.script("GET", PATH, fake.error(400, "t" * 2000, "m" * 2000))
     with pytest.raises(ApifyApiError) as info:
         client.get(PATH)
     assert info.value.error_type == "t" * 500 + "..."
@@ -663,7 +967,7 @@ def test_redact(fake):
 
 def test_echoed_token_in_error_body_is_redacted(fake):
     client = fake.client()
-    fake.transport.script("GET", PATH, fake.error(401, "token-not-valid " + fake.TOKEN, "Token %s is not valid." % fake.TOKEN))
+    fake.http.script("GET", PATH, fake.error(401, "token-not-valid " + fake.TOKEN, "Token %s is not valid." % fake.TOKEN))
     with pytest.raises(ApifyApiError) as info:
         client.get(PATH)
     err = info.value
@@ -675,7 +979,7 @@ def test_echoed_token_in_error_body_is_redacted(fake):
 
 def test_echoed_token_in_non_json_body_is_redacted(fake):
     client = fake.client()
-    fake.transport.script("GET", PATH, fake.response(200, raw="Bearer " + fake.TOKEN))
+    fake.http.script("GET", PATH, fake.response(200, raw="Bearer " + fake.TOKEN))
     with pytest.raises(ApifyResponseError) as info:
         client.get(PATH)
     assert "Bearer ********" in str(info.value)
@@ -685,7 +989,7 @@ def test_echoed_token_in_non_json_body_is_redacted(fake):
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_token_in_exception_text_is_redacted(fake, method):
     client = fake.client(retries=0)
-    fake.transport.script(method, PATH, HttpError("api.apify.example:443: OSError: odd text quoting /x?token=%s" % fake.TOKEN))
+    fake.http.script(method, PATH, requests.exceptions.ConnectionError("odd text quoting /x?token=%s" % fake.TOKEN))
     with pytest.raises(ApifyTransportError) as info:
         client.request(method, PATH, idempotent=(method == "GET"))
     assert "token=********" in str(info.value)
@@ -697,7 +1001,7 @@ def test_token_cut_by_the_500_character_bound_is_not_leaked(fake):
     # The API echoes the token near the end of a long message: the bound cuts it
     # in two, and the piece left must not reach the user either.
     client = fake.client()
-    fake.transport.script("GET", PATH, fake.error(400, "invalid-input", "m" * 480 + fake.TOKEN))
+    fake.http.script("GET", PATH, fake.error(400, "invalid-input", "m" * 480 + fake.TOKEN))
     with pytest.raises(ApifyApiError) as info:
         client.get(PATH)
     assert_no_token(fake, str(info.value))
@@ -706,7 +1010,7 @@ def test_token_cut_by_the_500_character_bound_is_not_leaked(fake):
 
 def test_token_cut_by_the_80_byte_snippet_is_not_leaked(fake):
     client = fake.client()
-    fake.transport.script("GET", PATH, fake.response(200, raw="<" * 60 + fake.TOKEN))
+    fake.http.script("GET", PATH, fake.response(200, raw="<" * 60 + fake.TOKEN))
     with pytest.raises(ApifyResponseError) as info:
         client.get(PATH)
     assert_no_token(fake, str(info.value))
@@ -714,7 +1018,7 @@ def test_token_cut_by_the_80_byte_snippet_is_not_leaked(fake):
 
 def test_token_in_reason_phrase_is_redacted(fake):
     client = fake.client(retries=0)
-    fake.transport.script("GET", PATH, fake.response(502, raw="", reason="Bad token " + fake.TOKEN))
+    fake.http.script("GET", PATH, fake.response(502, raw="", reason="Bad token " + fake.TOKEN))
     with pytest.raises(ApifyApiError) as info:
         client.get(PATH)
     assert_no_token(fake, str(info.value))

@@ -133,6 +133,20 @@ def test_transport_error_defaults_to_not_timeout():
     assert ApifyTransportError("GET", "/x", "r").timeout is False
 
 
+def test_transport_error_sent_and_interim():
+    # Sent unless told otherwise (only a connection never made proves it was not); interim only when told.
+    err = ApifyTransportError("POST", "/x", "r")
+    assert (err.sent, err.interim) == (True, False)
+    err = ApifyTransportError("POST", "/x", "r", sent=False, interim=True)
+    assert (err.sent, err.interim) == (False, True)
+    assert "sent" not in err.to_dict() and "interim" not in err.to_dict()
+
+
+def test_changed_and_rebooted_default_to_not_set():
+    err = ApifyError("m")
+    assert (err.changed, err.rebooted) == (False, None)
+
+
 def test_response_error_with_json_path():
     err = ApifyResponseError("GET", "/v2/x", "data.id: 5 is not of type 'string'", status=200, json_path="data.id")
     assert str(err) == "Unexpected answer from the Apify API to GET /v2/x: data.id: 5 is not of type 'string'"

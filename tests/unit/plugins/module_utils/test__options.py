@@ -10,6 +10,7 @@ import pytest
 
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyConfigError
 from ansible_collections.apify.platform.plugins.module_utils._options import (
+    RUN_ID_RE,
     check_concurrency,
     check_not_negative,
     check_positive,
@@ -67,9 +68,26 @@ def test_check_run_id_refuses(value):
         check_run_id(value)
     message = str(info.value)
     assert message.startswith("run_id ")
-    assert "is not an Apify run ID: run IDs are 1 to 64 letters and digits" in message
+    if isinstance(value, str) and "/" in value and RUN_ID_RE.fullmatch(value.rstrip("/").rsplit("/", 1)[-1]):
+        assert "is not an Apify run ID: it looks like a URL (from Apify Console?)" in message
+    else:
+        assert "is not an Apify run ID: run IDs are 1 to 64 letters and digits" in message
     assert message.endswith("Nothing was sent.")
-    assert len(message) < 250  # long values are shortened
+    assert len(message) < 300  # long values are shortened
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://console.apify.com/actors/HDSasDasz78YcAPEB/runs/3KH8gEpp4d8uQSe8T",
+        "https://console.apify.com/actors/HDSasDasz78YcAPEB/runs/3KH8gEpp4d8uQSe8T/",
+        "console.apify.com/view/runs/3KH8gEpp4d8uQSe8T#log",
+    ],
+)
+def test_check_run_id_names_the_run_id_at_the_end_of_a_console_url(value):
+    with pytest.raises(ApifyConfigError) as info:
+        check_run_id(value)
+    assert "it looks like a URL (from Apify Console?): give only its last path segment, the run ID 3KH8gEpp4d8uQSe8T. Nothing was sent." in str(info.value)
 
 
 @pytest.mark.parametrize("value", ["3KH8gEpp4d8uQSe8T\n", "abc\n"], ids=repr)
@@ -85,7 +103,7 @@ def test_check_run_id_message_names_the_option_and_shortens():
     message = str(info.value)
     assert message.startswith("run_ids[3] 'xxxxxxxx")
     assert "(1000 characters)" in message
-    assert "x" * 100 not in message
+    assert "x" * 120 not in message
 
 
 # -- resource IDs ----------------------------------------------------------------

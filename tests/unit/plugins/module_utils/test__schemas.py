@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 from ansible_collections.apify.platform.plugins.module_utils import _schemas
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyResponseError
 from ansible_collections.apify.platform.plugins.module_utils._schemas import (
+    ADVICE,
     LIST_OF_RUNS_RESPONSE,
     RUN,
     RUN_RESPONSE,
@@ -154,10 +155,10 @@ def test_invalid_run_names_path_and_reason(fake, field, value, where, reason):
         validate(document, RUN_RESPONSE, "GET", PATH)
     err = info.value
     assert err.json_path == where
-    assert err.reason == "%s: %s" % (where, reason)
+    assert err.reason == "%s: %s. %s" % (where, reason, ADVICE)
     assert err.method == "GET"
     assert err.path == PATH
-    assert str(err) == "Unexpected answer from the Apify API to GET %s: %s: %s" % (PATH, where, reason)
+    assert str(err) == "Unexpected answer from the Apify API to GET %s: %s: %s. %s" % (PATH, where, reason, ADVICE)
 
 
 def test_example_message_from_the_spec(fake):
@@ -183,7 +184,7 @@ def test_invalid_root(instance, reason):
     with pytest.raises(ApifyResponseError) as info:
         validate(instance, RUN_RESPONSE, "GET", PATH)
     assert info.value.json_path == "$"
-    assert info.value.reason == reason
+    assert info.value.reason == "%s. %s" % (reason, ADVICE)
 
 
 def test_first_error_is_the_one_nearest_the_root_and_stable(fake):
@@ -196,7 +197,7 @@ def test_first_error_is_the_one_nearest_the_root_and_stable(fake):
         with pytest.raises(ApifyResponseError) as info:
             validate(copy.deepcopy(document), RUN_RESPONSE, "GET", PATH)
         reasons.add(info.value.reason)
-    assert reasons == set(["data: 'id' is a required property"])
+    assert reasons == set(["data: 'id' is a required property. " + ADVICE])
 
 
 def test_long_reasons_are_bounded(fake):
@@ -206,8 +207,8 @@ def test_long_reasons_are_bounded(fake):
         validate(document, RUN_RESPONSE, "GET", PATH)
     reason = info.value.reason
     assert reason.startswith("data.stats.rebootCount: 'yyyy")
-    assert reason.endswith("...")
-    assert len(reason) == len("data.stats.rebootCount: ") + 300 + 3
+    assert reason.endswith(".... " + ADVICE)
+    assert len(reason) == len("data.stats.rebootCount: ") + 300 + 3 + len(". ") + len(ADVICE)
 
 
 # -- list of runs ------------------------------------------------------------------
@@ -252,7 +253,7 @@ def test_list_invalid(fake, change, where, reason):
     with pytest.raises(ApifyResponseError) as info:
         validate(document, LIST_OF_RUNS_RESPONSE, "GET", "/v2/actor-runs")
     assert info.value.json_path == where
-    assert info.value.reason == "%s: %s" % (where, reason)
+    assert info.value.reason == "%s: %s. %s" % (where, reason, ADVICE)
 
 
 # -- helpers --------------------------------------------------------------------------

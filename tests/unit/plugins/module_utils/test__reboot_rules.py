@@ -8,18 +8,29 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.apify.platform.plugins.module_utils import _reboot
-from ansible_collections.apify.platform.plugins.module_utils._reboot import (
-    ENDED,
-    NOT_REBOOTED,
-    REBOOTED,
-    UNKNOWN,
-    decide,
-    describe_status,
-    reboot_count,
-    summarize,
-    verify,
-)
+"""The reboot rules as tables: the Reboot action's decision and evidence, the run facts they
+read, and a batch's summary. (Abort's tables are in test__actions.py.)"""
+
+from ansible_collections.apify.platform.plugins.module_utils import _procedure
+from ansible_collections.apify.platform.plugins.module_utils import _run_facts as facts
+from ansible_collections.apify.platform.plugins.module_utils._actions import Reboot
+from ansible_collections.apify.platform.plugins.module_utils._procedure import ACTED as REBOOTED
+from ansible_collections.apify.platform.plugins.module_utils._procedure import ENDED, UNKNOWN
+from ansible_collections.apify.platform.plugins.module_utils._procedure import NOT_ACTED as NOT_REBOOTED
+from ansible_collections.apify.platform.plugins.module_utils._run_facts import describe_status, reboot_count
+
+
+def decide(run, max_reboot_count=None):
+    return Reboot(max_reboot_count).decide(run)
+
+
+def verify(before, after):
+    return Reboot().evidence(before, after)
+
+
+def summarize(entries, check_mode=False):
+    return _procedure.summarize(entries, "rebooted", check_mode=check_mode)
+
 
 RUN_ID = "3KH8gEpp4d8uQSe8T"
 
@@ -33,8 +44,8 @@ def run(status="RUNNING", count=0, **extra):
 
 
 def test_constants():
-    assert _reboot.RUNNING == "RUNNING"
-    assert _reboot.TERMINAL_STATUSES == frozenset(["SUCCEEDED", "FAILED", "TIMED-OUT", "ABORTED"])
+    assert facts.RUNNING == "RUNNING"
+    assert facts.TERMINAL_STATUSES == frozenset(["SUCCEEDED", "FAILED", "TIMED-OUT", "ABORTED"])
     assert len(set([REBOOTED, NOT_REBOOTED, ENDED, UNKNOWN])) == 4
 
 
@@ -43,7 +54,7 @@ def test_constants():
 
 def test_decide_running_is_rebooted():
     decision = decide(run("RUNNING"))
-    assert decision.reboot is True
+    assert decision.act is True
     assert decision.msg == "Run %s is RUNNING and will be rebooted." % RUN_ID
     assert decision.warning is None
 
@@ -65,7 +76,7 @@ def test_decide_running_is_rebooted():
 )
 def test_decide_only_running_is_rebooted(status, why):
     decision = decide(run(status), max_reboot_count=10)
-    assert decision.reboot is False
+    assert decision.act is False
     assert decision.warning is None
     assert decision.msg == ("Run %s was left alone: only RUNNING runs can be rebooted and %s." % (RUN_ID, why))
 
@@ -86,7 +97,7 @@ def test_decide_only_running_is_rebooted(status, why):
 )
 def test_decide_max_reboot_count_guard(count, maximum, reboot):
     decision = decide(run("RUNNING", count), max_reboot_count=maximum)
-    assert decision.reboot is reboot
+    assert decision.act is reboot
     if reboot:
         assert decision.warning is None
     else:
@@ -101,13 +112,13 @@ def test_decide_max_reboot_count_guard(count, maximum, reboot):
 def test_decide_status_check_comes_before_the_guard():
     # A finished run is "not running", not "rebooted too often", and no warning.
     decision = decide(run("SUCCEEDED", 5), max_reboot_count=1)
-    assert decision.reboot is False
+    assert decision.act is False
     assert decision.warning is None
     assert "only RUNNING runs" in decision.msg
 
 
 def test_decision_repr():
-    assert repr(_reboot.Decision(True, "go")) == "Decision(reboot=True, msg='go')"
+    assert repr(_procedure.Decision(True, "go")) == "Decision(act=True, msg='go')"
 
 
 # -- reboot_count ---------------------------------------------------------------

@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# Copyright: apify.platform contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""``mask_secret()``: the token out of every string of a result, keys included.
+
+ApifyModule's failure paths (typed errors, unexpected errors, missing libraries) are
+tested through the modules: tests/unit/plugins/modules.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible_collections.apify.platform.plugins.module_utils._client import REDACTED
+from ansible_collections.apify.platform.plugins.module_utils._module import mask_secret
+
+SECRET = "apify_api_S3CRETt0ken0123456789abcdefXYZ"
+
+
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (SECRET, REDACTED),
+        ("Bearer %s and %s" % (SECRET, SECRET), "Bearer ******** and ********"),
+        ("nothing here", "nothing here"),
+        ({SECRET: 1}, {REDACTED: 1}),
+        ({"k": SECRET}, {"k": REDACTED}),
+        ({"a": {"b": {SECRET + "-x": [SECRET, {"c": "x" + SECRET}]}}}, {"a": {"b": {REDACTED + "-x": [REDACTED, {"c": "x" + REDACTED}]}}}),
+        ([SECRET, [SECRET, [SECRET]]], [REDACTED, [REDACTED, [REDACTED]]]),
+        ((SECRET, "t"), [REDACTED, "t"]),
+        ({"n": 1, "f": 1.5, "b": True, "z": None}, {"n": 1, "f": 1.5, "b": True, "z": None}),
+        ({}, {}),
+        ([], []),
+    ],
+)
+def test_mask_secret(data, expected):
+    assert mask_secret(data, SECRET) == expected
+
+
+def test_mask_secret_leaves_no_piece_of_a_realistic_result():
+    result = {
+        "changed": True,
+        "run": {"id": "3KH8gEpp4d8uQSe8T", "meta": {SECRET: {"userAgent": "token=" + SECRET}}, "stats": {"rebootCount": 1}},
+        "results": [{"msg": "echoed %s" % SECRET, "error": {"message": SECRET}}],
+        "warnings": ["w " + SECRET],
+    }
+    masked = mask_secret(result, SECRET)
+    assert SECRET not in json.dumps(masked)
+    assert masked["run"]["meta"] == {REDACTED: {"userAgent": "token=" + REDACTED}}
+    assert masked["run"]["stats"] == {"rebootCount": 1}
+    assert result["run"]["meta"] == {SECRET: {"userAgent": "token=" + SECRET}}  # the input is not changed
