@@ -15,7 +15,6 @@ __metaclass__ = type
 
 import ipaddress
 import re
-
 from urllib.parse import urlsplit
 
 from ansible_collections.apify.platform.plugins.module_utils._batch import MAX_CONCURRENCY

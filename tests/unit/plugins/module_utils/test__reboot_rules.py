@@ -2,21 +2,18 @@
 # Copyright: apify.platform contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
+"""The reboot rules as tables: the Reboot action's decision and evidence, the run facts they
+read, and a batch's summary. (Abort's tables are in test__actions.py.)"""
+
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import pytest
 
-"""The reboot rules as tables: the Reboot action's decision and evidence, the run facts they
-read, and a batch's summary. (Abort's tables are in test__actions.py.)"""
-
-from ansible_collections.apify.platform.plugins.module_utils import _procedure
-from ansible_collections.apify.platform.plugins.module_utils import _run_facts as facts
+from ansible_collections.apify.platform.plugins.module_utils import _procedure, _run_facts as facts
 from ansible_collections.apify.platform.plugins.module_utils._actions import Reboot
-from ansible_collections.apify.platform.plugins.module_utils._procedure import ACTED as REBOOTED
-from ansible_collections.apify.platform.plugins.module_utils._procedure import ENDED, UNKNOWN
-from ansible_collections.apify.platform.plugins.module_utils._procedure import NOT_ACTED as NOT_REBOOTED
+from ansible_collections.apify.platform.plugins.module_utils._procedure import ACTED as REBOOTED, ENDED, NOT_ACTED as NOT_REBOOTED, UNKNOWN
 from ansible_collections.apify.platform.plugins.module_utils._run_facts import describe_status, reboot_count
 
 
