@@ -22,3 +22,12 @@ attributes:
   action_group:
     description: Use C(group/apify.platform.apify) in C(module_defaults) to set defaults for this module.
 """
+
+    # For the modules of the action group: add apify.platform.attributes.action_group.
+    ACTION_GROUP = r"""
+attributes:
+  action_group:
+    support: full
+    membership:
+      - apify.platform.apify
+"""

@@ -26,6 +26,7 @@ author:
 extends_documentation_fragment:
   - apify.platform.apify
   - apify.platform.attributes
+  - apify.platform.attributes.action_group
 attributes:
   check_mode:
     support: full
@@ -38,10 +39,6 @@ attributes:
     support: full
     details:
       - A second run of the task finds the run finished and leaves it alone with C(changed=false).
-  action_group:
-    support: full
-    membership:
-      - apify.platform.apify
 options:
   run_id:
     description:

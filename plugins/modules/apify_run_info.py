@@ -24,6 +24,7 @@ author:
 extends_documentation_fragment:
   - apify.platform.apify
   - apify.platform.attributes
+  - apify.platform.attributes.action_group
 attributes:
   check_mode:
     support: full
@@ -33,10 +34,6 @@ attributes:
     support: none
   idempotent:
     support: full
-  action_group:
-    support: full
-    membership:
-      - apify.platform.apify
 options:
   run_id:
     description:

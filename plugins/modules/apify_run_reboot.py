@@ -31,6 +31,7 @@ author:
 extends_documentation_fragment:
   - apify.platform.apify
   - apify.platform.attributes
+  - apify.platform.attributes.action_group
 attributes:
   check_mode:
     support: full
@@ -40,14 +41,10 @@ attributes:
   diff_mode:
     support: none
   idempotent:
-    support: partial
+    support: none
     details:
-      - A reboot is an action, not a state, so a run that is C(RUNNING) is rebooted each time the task runs.
-        Use O(max_reboot_count) to bound how often one run is rebooted.
-  action_group:
-    support: full
-    membership:
-      - apify.platform.apify
+      - A reboot is an action, not a state, so a run that is C(RUNNING) is rebooted again each time the
+        task runs. Use O(max_reboot_count) to bound how often one run is rebooted.
 options:
   run_id:
     description:
