@@ -196,6 +196,19 @@ failed_runs:
     - The other runs are still read and returned in RV(runs). The task fails when this list is not empty;
       add C(failed_when) to the task to go on with the runs that were read.
     - An empty list when every run was read.
+  contains:
+    run_id:
+      description: The run's ID (for a listed ID that failed the check, the value listed, cut to 64 characters).
+      type: str
+      returned: always
+    msg:
+      description: Why it could not be read.
+      type: str
+      returned: always
+    error:
+      description: What went wrong, as data, with the keys of RV(error).
+      type: dict
+      returned: always
   returned: with O(run_ids), or when listing with O(details=true) or O(progress=true)
   type: list
   elements: dict
@@ -225,7 +238,40 @@ msg:
     Apify API answered HTTP 404 (record-not-found: Actor run was not found) to GET /v2/actor-runs/3KH8gEpp4d8uQSe8T.
     It does not exist, or the token's account cannot see it: check the ID.
 error:
-  description: What went wrong, as data; see M(apify.platform.apify_run_reboot) for its keys.
+  description: What went wrong, as data.
+  contains:
+    kind:
+      description: What failed - V(configuration), V(api), V(transport), V(response), V(uncertain), V(run_state) or V(internal).
+      type: str
+      returned: always
+    message:
+      description: For V(api) errors Apify's C(error.message); otherwise the whole message.
+      type: str
+      returned: always
+    status:
+      description: The HTTP status, for V(api) and V(response) errors.
+      type: int
+      returned: for api and response errors
+    type:
+      description: Apify's C(error.type), for V(api) errors.
+      type: str
+      returned: for api errors
+    method:
+      description: The HTTP method of the request that failed.
+      type: str
+      returned: for api, transport and response errors
+    path:
+      description: The path (and query) of the request that failed; never the token.
+      type: str
+      returned: for api, transport and response errors
+    json_path:
+      description: The field of the answer that failed validation, for example C(data.stats.rebootCount).
+      type: str
+      returned: for response errors
+    timeout:
+      description: Whether the request timed out, for V(transport) errors.
+      type: bool
+      returned: for transport errors
   returned: failure
   type: dict
   sample:

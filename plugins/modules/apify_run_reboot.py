@@ -179,6 +179,35 @@ results:
       in the API's order).
     - Each has C(run_id), C(changed), C(rebooted), C(failed), C(msg) and C(run) (a compact view of
       the run unless O(full_runs=true); C(null) when the run could not be read), and C(error) when it failed.
+  contains:
+    run_id:
+      description: The run's ID (for a listed ID that failed the check, the value listed, cut to 64 characters).
+      type: str
+      returned: always
+    changed:
+      description: Whether a request that may have changed the run went out and was not refused.
+      type: bool
+      returned: always
+    rebooted:
+      description: Whether the run was rebooted (in check mode, would have been).
+      type: bool
+      returned: always
+    failed:
+      description: Whether handling this run failed.
+      type: bool
+      returned: always
+    msg:
+      description: What was done to this run and why, or why it failed.
+      type: str
+      returned: always
+    run:
+      description: The run as last read; compact (C(id), C(status), C(startedAt), C(finishedAt), C(stats.rebootCount)) unless O(full_runs=true); C(null) when it could not be read.
+      type: dict
+      returned: always
+    error:
+      description: What went wrong, as data, with the keys of RV(error).
+      type: dict
+      returned: when failed
   returned: when several runs were asked for
   type: list
   elements: dict
@@ -219,6 +248,23 @@ run:
     - The run object as the API returned it (its C(data)); after the reboot, after the wait when
       O(wait=true), or as found when the run was left alone.
     - On a failure, the last state read when there is one.
+  contains:
+    id:
+      description: The run's ID, always the one asked for (an answer about another run is refused).
+      type: str
+      returned: always
+    status:
+      description: The run's status, for example V(RUNNING), V(READY), V(SUCCEEDED), V(ABORTED).
+      type: str
+      returned: always
+    stats:
+      description: Counters of the run; C(rebootCount) counts its reboots (the platform's own too).
+      type: dict
+      returned: always
+    options:
+      description: How the run was started (C(build), C(timeoutSecs), C(memoryMbytes), ...).
+      type: dict
+      returned: always
   returned: with O(run_id), on success, and on failure when the run was read
   type: dict
   sample:
@@ -259,6 +305,39 @@ error:
     - For V(api) errors C(status), C(type) and C(message) are the HTTP status and Apify's
       C(error.type) and C(error.message); C(method) and C(path) name the request.
     - For V(response) errors (an answer that was not believed) C(json_path) names the field that failed the check.
+  contains:
+    kind:
+      description: What failed - V(configuration), V(api), V(transport), V(response), V(uncertain), V(run_state) or V(internal).
+      type: str
+      returned: always
+    message:
+      description: For V(api) errors Apify's C(error.message); otherwise the whole message.
+      type: str
+      returned: always
+    status:
+      description: The HTTP status, for V(api) and V(response) errors.
+      type: int
+      returned: for api and response errors
+    type:
+      description: Apify's C(error.type), for V(api) errors.
+      type: str
+      returned: for api errors
+    method:
+      description: The HTTP method of the request that failed.
+      type: str
+      returned: for api, transport and response errors
+    path:
+      description: The path (and query) of the request that failed; never the token.
+      type: str
+      returned: for api, transport and response errors
+    json_path:
+      description: The field of the answer that failed validation, for example C(data.stats.rebootCount).
+      type: str
+      returned: for response errors
+    timeout:
+      description: Whether the request timed out, for V(transport) errors.
+      type: bool
+      returned: for transport errors
   returned: failure
   type: dict
   sample:
