@@ -12,8 +12,8 @@ DEMO_TASK_ID = "DemoTask000000001"
 # (run spec, what the run is for)
 DEMO_RUNS = (
     (
-        {"id": "DemoRunRunning001", "status": "RUNNING", "progress": {"profile": "active"}},
-        "running and making progress: a reboot succeeds",
+        {"id": "DemoRunRunning001", "status": "RUNNING", "progress": {"profile": "active"}, "after_reboot": {"ready_secs": 3, "status": "RUNNING"}},
+        "running and making progress: a reboot succeeds, READY for 3 s, then RUNNING again",
     ),
     (
         {"id": "DemoRunSucceeded1", "status": "SUCCEEDED", "actorTaskId": DEMO_TASK_ID, "taskName": "demo-user~demo-task"},
