@@ -23,16 +23,16 @@ def _get_storage(store: RunStore, _request: Request, run_id: str, storage: str) 
     return data_response(store.storage(run_id, storage), performed=True)
 
 
-def _run_action(store: RunStore, _request: Request, run_id: str, action: str) -> Response:
-    operations = {"reboot": store.reboot, "abort": store.abort, "resurrect": store.resurrect}
+def _run_action(store: RunStore, request: Request, run_id: str, action: str) -> Response:
+    if action == "abort":
+        return data_response(store.abort(run_id, gracefully=_bool_param(request.query, "gracefully")), performed=True)
+    operations = {"reboot": store.reboot, "resurrect": store.resurrect}
     return data_response(operations[action](run_id), performed=True)
 
 
 def _list_runs(store: RunStore, request: Request, actor: Optional[str] = None, task: Optional[str] = None) -> Response:
     query = request.query
-    desc = query.get("desc", "false").lower()
-    if desc not in ("true", "1", "false", "0", ""):
-        raise ApiError(400, "invalid-input", f"Parameter 'desc' must be a boolean, got {desc!r}")
+    desc = _bool_param(query, "desc")
     statuses = None
     if query.get("status"):
         statuses = {status.strip() for status in query["status"].split(",") if status.strip()}
@@ -45,9 +45,17 @@ def _list_runs(store: RunStore, request: Request, actor: Optional[str] = None, t
         statuses=statuses,
         offset=_int_param(query, "offset", 0, minimum=0),
         limit=min(_int_param(query, "limit", MAX_LIMIT, minimum=1), MAX_LIMIT),
-        desc=desc in ("true", "1"),
+        desc=desc,
     )
     return data_response(page, performed=True)
+
+
+def _bool_param(query: dict, name: str) -> bool:
+    """``true``/``1`` (any case) is True; ``false``/``0``/empty/absent is False; else 400 (*guess*)."""
+    text = query.get(name, "false").lower()
+    if text not in ("true", "1", "false", "0", ""):
+        raise ApiError(400, "invalid-input", f"Parameter '{name}' must be a boolean, got {text!r}")
+    return text in ("true", "1")
 
 
 def _int_param(query: dict, name: str, default: int, minimum: int) -> int:

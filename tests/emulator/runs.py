@@ -84,7 +84,8 @@ class RunRecord:
     memory_mbytes: int = DEFAULT_MEMORY_MBYTES
     mem_current_bytes: Optional[int] = None  # None: 40 % of the memory limit
     after_reboot: Optional[dict] = None  # {"ready_secs": float, "status": str}
-    ready_until: Optional[float] = None  # end of the READY window after a reboot
+    abort_secs: float = 0.0  # how long a graceful abort stays ABORTING
+    pending_until: Optional[float] = None  # end of a timed window: READY after a reboot, ABORTING after a graceful abort
     pending_status: Optional[str] = None  # status reached when that window ends
     build_id: str = field(default_factory=new_id)
     kv_id: str = field(default_factory=new_id)
@@ -93,14 +94,21 @@ class RunRecord:
     progress: Any = None  # a progress.Progress: the default storages' state and CPU
 
     def settle(self, now: float) -> None:
-        """Catch up with the clock: leave the post-reboot READY window once it is over."""
-        if self.ready_until is not None and now >= self.ready_until:
-            self.set_status(self.pending_status, self.ready_until)
+        """Catch up with the clock: leave a timed window (READY after a reboot, ABORTING) once it is over."""
+        if self.pending_until is not None and now >= self.pending_until:
+            self.set_status(self.pending_status, self.pending_until)
+
+    def enter_window(self, status: str, secs: float, then: str, now: float) -> None:
+        """Be ``status`` for ``secs`` seconds, then ``then`` (settled lazily; zero seconds ends at once)."""
+        self.set_status(status, now)
+        self.pending_until = now + secs
+        self.pending_status = then
+        self.settle(now)
 
     def set_status(self, status: str, now: float) -> None:
         """Move to ``status``; terminal statuses get ``finished``, the others lose it."""
         self.status = status
-        self.ready_until = self.pending_status = None
+        self.pending_until = self.pending_status = None
         if status in TERMINAL:
             self.finished = self.finished if self.finished is not None else now
         else:

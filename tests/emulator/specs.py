@@ -61,15 +61,19 @@ def _started(key: str, value) -> float:
         raise _invalid(f"'{key}' must be an ISO 8601 time, got {value!r}") from None
 
 
+def _seconds(key: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise _invalid(f"'{key}' must be a number >= 0, got {value!r}")
+    return float(value)
+
+
 def _after_reboot(key: str, value):
     if value is None:
         return None
     if not isinstance(value, dict) or set(value) - {"ready_secs", "status"}:
         raise _invalid(f"'{key}' must be null or an object with 'ready_secs' and 'status'")
-    secs = value.get("ready_secs", 0)
-    if isinstance(secs, bool) or not isinstance(secs, (int, float)) or secs < 0:
-        raise _invalid(f"'{key}.ready_secs' must be a number >= 0, got {secs!r}")
-    return {"ready_secs": float(secs), "status": _status(f"{key}.status", value.get("status", "RUNNING"))}
+    secs = _seconds(f"{key}.ready_secs", value.get("ready_secs", 0))
+    return {"ready_secs": secs, "status": _status(f"{key}.status", value.get("status", "RUNNING"))}
 
 
 def _run_id(key: str, value) -> str:
@@ -91,6 +95,7 @@ _FIELDS = {
     "memoryMbytes": ("memory_mbytes", _memory),
     "memCurrentBytes": ("mem_current_bytes", _count),
     "after_reboot": ("after_reboot", _after_reboot),
+    "abort_secs": ("abort_secs", _seconds),
     "progress": ("progress", parse_progress),  # an immutable spec; the store makes each run's state
 }
 

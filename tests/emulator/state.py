@@ -5,9 +5,10 @@
 """The run store: all runs and their lifecycle (reboot, abort, resurrect, lists).
 
 Thread-safe: every public method of :class:`RunStore` holds the store's lock.
-Time-dependent states (the READY window after a reboot, see ``after_reboot``)
-are settled lazily: whenever a record is read, it first catches up with the
-clock. A list renders only its page and never copies the whole store.
+Time-dependent states (the READY window after a reboot, see ``after_reboot``;
+ABORTING after a graceful abort, see ``abort_secs``) are settled lazily:
+whenever a record is read, it first catches up with the clock. A list renders
+only its page and never copies the whole store.
 """
 
 import threading
@@ -133,19 +134,24 @@ class RunStore:
                 raise ApiError(400, "run-not-running", f"Only running Actor runs can be rebooted (run ID: {run_id}, status: {record.status}).")
             record.reboot_count += 1
             if record.after_reboot:
-                record.status = "READY"
-                record.ready_until = now + record.after_reboot["ready_secs"]
-                record.pending_status = record.after_reboot["status"]
-                record.settle(now)  # a zero-second window ends at once
+                record.enter_window("READY", record.after_reboot["ready_secs"], record.after_reboot["status"], now)
             return record.to_full(now)
 
-    def abort(self, run_id: str) -> dict:
+    def abort(self, run_id: str, gracefully: bool = False) -> dict:
+        """Abort a READY, RUNNING or TIMING-OUT run; any other run is answered unchanged.
+
+        The spec: "For runs with status FINISHED, FAILED, ABORTING and TIMED-OUT this call
+        does nothing", and it answers the run as it is (200). ``gracefully`` keeps the run
+        ABORTING for its ``abort_secs`` (0: ABORTED at once); without it the run is ABORTED at once.
+        """
         now = time.time()
         with self._lock:
             record = self._get(run_id, now)
-            if record.status not in ABORTABLE:
-                raise ApiError(400, "run-not-running", f"Only starting or running Actor runs can be aborted (run ID: {run_id}, status: {record.status}).")
-            record.set_status("ABORTED", now)
+            if record.status in ABORTABLE:
+                if gracefully:
+                    record.enter_window("ABORTING", record.abort_secs, "ABORTED", now)
+                else:
+                    record.set_status("ABORTED", now)
             return record.to_full(now)
 
     def resurrect(self, run_id: str) -> dict:
