@@ -52,7 +52,7 @@ RUN = {
                 "resurrectCount": _COUNT,
                 "memCurrentBytes": _COUNT,
                 "memMaxBytes": _COUNT,
-                "cpuCurrentUsage": {"type": "number", "minimum": 0},
+                "cpuCurrentUsage": {"type": "number"},
                 "runTimeSecs": {"type": "number", "minimum": 0},
             },
         },
