@@ -125,7 +125,10 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.apify.platform.plugins.module_utils._run_facts import RUNNING, reboot_count
 
 _TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ")
-STUCK, EXHAUSTED, SKIPPED = "stuck", "exhausted", "skipped"
+# The verdicts: every input run gets exactly one.
+STUCK = "stuck"
+EXHAUSTED = "exhausted"
+SKIPPED = "skipped"
 # The signals every decision reports (None when unknown); observe mode adds handled_before and items_before.
 SIGNAL_KEYS = ("age_minutes", "memory_percent", "idle_minutes", "cpu_percent", "handled", "pending", "items", "reboot_count")
 

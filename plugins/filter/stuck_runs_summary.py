@@ -107,7 +107,12 @@ from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.apify.platform.plugins.filter.stuck_runs import SIGNAL_KEYS
 
-REBOOTED, SKIPPED, EXHAUSTED, ABORTED, FAILED = "rebooted", "skipped", "exhausted", "aborted", "failed"
+# The outcomes: every run found gets exactly one.
+REBOOTED = "rebooted"
+SKIPPED = "skipped"
+EXHAUSTED = "exhausted"
+ABORTED = "aborted"
+FAILED = "failed"
 
 
 def action_entries(result, name, done_key, run_ids):

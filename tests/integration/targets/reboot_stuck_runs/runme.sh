@@ -6,5 +6,13 @@
 # (`roles: [reboot_stuck_runs]`) would find the collection's role apify.platform.reboot_stuck_runs
 # first and run it instead of these tests; so the tests run through runme.yml. ansible-test loads
 # integration_config.yml (the emulator's URL and token) only into role targets' plays: load it here.
-set -eux
+set -eux -o pipefail
 ansible-playbook runme.yml -i "${INVENTORY_PATH}" -e @../../integration_config.yml "$@"
+
+# A dry run reports no change: its play recap must say changed=0 (what AWX and cron mails show).
+# Under --check, tasks report what they would change, as check mode does; nothing is sent either way.
+recap_dir=${OUTPUT_DIR:-$(mktemp -d)}
+ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ansible-playbook dry_run_recap.yml -i "${INVENTORY_PATH}" -e @../../integration_config.yml "$@" \
+    | tee "$recap_dir/dry_run_recap.log"
+grep -E '^testhost +: ok=[0-9]+ +changed=0 +unreachable=0 +failed=0 ' "$recap_dir/dry_run_recap.log"
+ansible-playbook dry_run_recap.yml --check -e recap_check_mode=true -i "${INVENTORY_PATH}" -e @../../integration_config.yml "$@"
