@@ -199,7 +199,9 @@ results:
       type: str
       returned: always
     run:
-      description: The run as last read; compact (C(id), C(status), C(startedAt), C(finishedAt), C(stats.rebootCount)) unless O(full_runs=true); C(null) when it could not be read.
+      description:
+        - The run as last read; compact (C(id), C(status), C(startedAt), C(finishedAt), C(stats.rebootCount))
+          unless O(full_runs=true); C(null) when it could not be read.
       type: dict
       returned: always
     error:
