@@ -10,11 +10,6 @@ __metaclass__ = type
 
 import threading
 
-# Apify allows 60 requests/s per run and 250,000/min (about 4,000/s) per account.
-# One worker handles one run at a time, so a run never sees more than one request
-# in flight from us; 100 workers at a real round trip of ~50 ms stay near 2,000/s.
-MAX_CONCURRENCY = 100
-
 
 def unique(items):
     """The items without repeats, first occurrence kept: a run listed twice is handled once."""

@@ -30,13 +30,14 @@ import json
 import math
 import random
 import time
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyApiError,
     ApifyConfigError,
     ApifyResponseError,
     ApifyTransportError,
+    shorten,
 )
 from ansible_collections.apify.platform.plugins.module_utils._session import NewConnectionError, Session, deadline, requests
 from ansible_collections.apify.platform.plugins.module_utils._version import COLLECTION_VERSION
@@ -83,11 +84,6 @@ def parse_retry_after(value):
     if not math.isfinite(seconds) or seconds < 0:
         return None
     return seconds
-
-
-def path_segment(value):
-    """Quote one path segment so that nothing in it can change the path."""
-    return quote(str(value), safe="")
 
 
 class ApifyClient:
@@ -170,7 +166,7 @@ class ApifyClient:
             except OSError as exc:  # requests checks a CA bundle path before it connects
                 raise ApifyConfigError(
                     "%s %s was not sent: %s. Check REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, SSL_CERT_FILE and SSL_CERT_DIR."
-                    % (method, shown, _short(self.redact(str(exc))))
+                    % (method, shown, shorten(self.redact(str(exc))))
                 ) from None
             if method != "GET":
                 self.sent.append("%s %s" % (method, path))
@@ -233,13 +229,16 @@ class ApifyClient:
         if timed_out:
             return "no complete answer from %s within timeout=%g s (the limit for the whole request)" % (where, self.timeout)
         if isinstance(exc, requests.exceptions.SSLError):
-            return "TLS with %s failed (%s). Check the CA bundle (REQUESTS_CA_BUNDLE, SSL_CERT_FILE) or validate_certs" % (where, _short(self.redact(str(exc))))
+            return "TLS with %s failed (%s). Check the CA bundle (REQUESTS_CA_BUNDLE, SSL_CERT_FILE) or validate_certs" % (
+                where,
+                shorten(self.redact(str(exc))),
+            )
         if isinstance(exc, requests.exceptions.ProxyError):
-            return "the proxy for %s failed (%s). Check https_proxy, http_proxy and no_proxy" % (where, _short(self.redact(str(exc))))
+            return "the proxy for %s failed (%s). Check https_proxy, http_proxy and no_proxy" % (where, shorten(self.redact(str(exc))))
         text = self.redact(str(exc))
         if "refused" in text.lower():
             return "%s refused the connection" % where
-        return "%s: %s: %s" % (where, type(exc).__name__, _short(text))
+        return "%s: %s: %s" % (where, type(exc).__name__, shorten(text))
 
     def _transport_hint(self, attempts, idempotent, sent):
         if attempts > 1:
@@ -296,7 +295,7 @@ class ApifyClient:
                 path,
                 status=status,
                 reason="HTTP %s redirect to %r was not followed: the token is only sent to api_url. "
-                "Set api_url to the address the API really answers on." % (status, _short(self.redact(headers.get("Location", "")), 200)),
+                "Set api_url to the address the API really answers on." % (status, shorten(self.redact(headers.get("Location", "")), 200)),
             )
         error_type = error_message = None
         try:
@@ -320,14 +319,10 @@ class ApifyClient:
             text = value if isinstance(value, str) else json.dumps(value)
         except (TypeError, ValueError, RecursionError):
             text = type(value).__name__
-        return _short(self.redact(text), limit)
+        return shorten(self.redact(text), limit)
 
 
 _NOT_JSON = object()
-
-
-def _short(text, limit=300):
-    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _never_sent(exc):

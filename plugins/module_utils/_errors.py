@@ -14,6 +14,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
+def shorten(text, limit=300):
+    """``text`` cut to ``limit`` characters, marked with "..." when cut. Redact before cutting."""
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 class ApifyError(Exception):
     """Base class: anything that should fail a task with a clear message."""
 

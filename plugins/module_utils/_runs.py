@@ -12,7 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.apify.platform.plugins.module_utils._client import path_segment
+from urllib.parse import quote
+
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyResponseError
 from ansible_collections.apify.platform.plugins.module_utils._options import RUN_ID_RE, shown
 from ansible_collections.apify.platform.plugins.module_utils._schemas import (
@@ -33,6 +34,11 @@ STORAGES = {
 MAX_PAGE = 1000
 # Pages one listing may take: 100,000 runs, far more than any account runs at once.
 MAX_PAGES = 100
+
+
+def path_segment(value):
+    """Quote one path segment so that nothing in it can change the path."""
+    return quote(str(value), safe="")
 
 
 def run_path(run_id, action=None):

@@ -25,7 +25,7 @@ except ImportError as exc:  # pragma: no cover - exercised by sanity's import te
     HAS_JSONSCHEMA = False
     JSONSCHEMA_IMPORT_ERROR = exc
 
-from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyResponseError
+from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyResponseError, shorten
 
 _STRING = {"type": "string"}
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -178,9 +178,5 @@ def validate(instance, schema, method, path, redact=None):
         where = json_path(first.absolute_path)
         # Only 2xx answers are decoded and validated, hence accepted=True.
         message = redact(first.message) if redact else first.message
-        raise ApifyResponseError(method, path, json_path=where, accepted=True, reason="%s: %s. %s" % (where, _bounded(message), ADVICE))
+        raise ApifyResponseError(method, path, json_path=where, accepted=True, reason="%s: %s. %s" % (where, shorten(message), ADVICE))
     return instance
-
-
-def _bounded(text, limit=300):
-    return text if len(text) <= limit else text[:limit] + "..."

@@ -11,10 +11,10 @@ import threading
 import pytest
 
 from ansible_collections.apify.platform.plugins.module_utils._batch import (
-    MAX_CONCURRENCY,
     map_concurrently,
     unique,
 )
+from ansible_collections.apify.platform.plugins.module_utils._options import MAX_CONCURRENCY
 
 
 def test_max_concurrency():

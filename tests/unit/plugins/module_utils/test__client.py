@@ -27,7 +27,6 @@ from ansible_collections.apify.platform.plugins.module_utils._client import (
     ApifyClient,
     nesting_exceeds,
     parse_retry_after,
-    path_segment,
     retry_delay,
 )
 from ansible_collections.apify.platform.plugins.module_utils._errors import (
@@ -36,6 +35,7 @@ from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyResponseError,
     ApifyTransportError,
 )
+from ansible_collections.apify.platform.plugins.module_utils._runs import path_segment
 from ansible_collections.apify.platform.plugins.module_utils._session import ApifyAdapter, BearerAuth
 from ansible_collections.apify.platform.plugins.module_utils._version import COLLECTION_VERSION
 from ansible_collections.apify.platform.tests.unit.scripted_http import ScriptedAdapter
