@@ -102,10 +102,6 @@ class ApifyClient:
         # whatever happens afterwards, the task has to report changed.
         self.sent = []
 
-    @property
-    def has_token(self):
-        return bool(self._token)
-
     def redact(self, text):
         """Remove the token from any text that may reach the user."""
         if self._token and text:

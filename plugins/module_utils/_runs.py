@@ -91,11 +91,6 @@ def post_action(client, run_id, action, params=None, expect=None):
     return client.post(path, params=params, check=check)["data"]
 
 
-def post_reboot(client, run_id):
-    """POST /v2/actor-runs/{runId}/reboot."""
-    return post_action(client, run_id, "reboot")
-
-
 def get_run_storage(client, run, kind):
     """GET /v2/actor-runs/{runId}/request-queue or /dataset: the run's default storage.
 

@@ -51,7 +51,7 @@ from ansible_collections.apify.platform.plugins.module_utils._procedure import O
 from ansible_collections.apify.platform.plugins.module_utils._runs import (  # noqa: E402  pylint: disable=wrong-import-position
     get_run,
     list_runs,
-    post_reboot,
+    post_action,
 )
 from ansible_collections.apify.platform.tests.unit.scripted_http import Fake, Reply  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -405,7 +405,7 @@ def test_get_run(data):
 def test_post_reboot(data):
     client, exchanges, dummy = make_client(drawing(data, st.one_of(answers(), plausible_answers())))
     try:
-        run = post_reboot(client, RUN_ID)
+        run = post_action(client, RUN_ID, "reboot")
     except Exception as exc:  # pylint: disable=broad-except
         check_error(exc, "POST", REBOOT_PATH)
         outcome("post_reboot", exc)

@@ -154,7 +154,6 @@ def test_client_settings(fake):
     client = fake.client(validate_certs=True)
     assert client.headers == {"User-Agent": "apify.platform-ansible-collection/" + COLLECTION_VERSION, "Accept": "application/json"}
     assert isinstance(client.session.requests.auth, BearerAuth)
-    assert client.has_token is True
     assert client.timeout == 30.0
     assert client.retries == 5
     assert client.sent == []
@@ -179,7 +178,6 @@ def test_token_goes_in_the_authorization_header_of_every_request(fake):
 @pytest.mark.parametrize("token", [None, ""])
 def test_without_token_sends_no_authorization(fake, token):
     client = fake.client(token=token, validate_certs=False)
-    assert client.has_token is False
     fake.http.script("GET", PATH, fake.ok(fake.run()))
     client.get(PATH)
     (call,) = fake.http.calls

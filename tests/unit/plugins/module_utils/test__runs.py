@@ -21,7 +21,6 @@ from ansible_collections.apify.platform.plugins.module_utils._runs import (
     list_runs,
     listed_run_ids,
     post_action,
-    post_reboot,
     run_path,
 )
 
@@ -123,7 +122,7 @@ def test_post_reboot_returns_data_and_posts_once(fake):
     client = fake.client()
     run = fake.run(status="READY", reboot_count=1)
     fake.http.script("POST", fake.REBOOT_PATH, fake.ok(run))
-    assert post_reboot(client, fake.RUN_ID) == run
+    assert post_action(client, fake.RUN_ID, "reboot") == run
     (call,) = fake.http.calls
     assert (call.method, call.path, call.params) == ("POST", fake.REBOOT_PATH, None)
 
@@ -132,7 +131,7 @@ def test_post_reboot_validates(fake):
     client = fake.client()
     fake.http.script("POST", fake.REBOOT_PATH, fake.ok({"id": fake.RUN_ID}))
     with pytest.raises(ApifyResponseError) as info:
-        post_reboot(client, fake.RUN_ID)
+        post_action(client, fake.RUN_ID, "reboot")
     assert (info.value.method, info.value.path, info.value.json_path) == ("POST", fake.REBOOT_PATH, "data")
 
 
@@ -312,7 +311,7 @@ def test_post_answer_about_another_run_is_not_believed(fake, answered):
     client = fake.client()
     fake.http.script("POST", fake.REBOOT_PATH, fake.ok(fake.run(run_id=answered)))
     with pytest.raises(ApifyResponseError) as info:
-        post_reboot(client, fake.RUN_ID)
+        post_action(client, fake.RUN_ID, "reboot")
     assert (info.value.method, info.value.path, info.value.json_path) == ("POST", fake.REBOOT_PATH, "data.id")
     assert fake.http.methods == ["POST"]
     assert fake.http.closes == 1
