@@ -172,7 +172,13 @@ class Procedure:
                     exc.changed = acted
                     raise
                 failure = exc
-            except (ApifyTransportError, ApifyResponseError) as exc:
+            except ApifyResponseError as exc:
+                if exc.status is not None and 300 <= exc.status < 400:
+                    # A redirect, never followed: the API sent us elsewhere instead of acting.
+                    exc.changed = acted
+                    raise
+                failure = exc
+            except ApifyTransportError as exc:
                 failure = exc
             if not _may_have_acted(failure):
                 # No connection was made: nothing to verify, and sending again is safe.

@@ -489,7 +489,6 @@ UNBELIEVABLE = [
     ("other-run", lambda fake: get_ok(fake, "READY", 1, run_id="OtherRun000000001"), "the answer is about another run ('OtherRun000000001')"),
     ("lower-count", lambda fake: get_ok(fake, "READY", 1), "the answer shows reboot count 1, lower than the 4 read just before"),
     ("too-deep", lambda fake: fake.response(200, raw=b'{"data": ' + b"[" * 40 + b"]" * 40 + b"}"), "nested more than 32 levels deep"),
-    ("redirect", lambda fake: fake.response(307, raw="", headers={"Location": "https://x"}), "HTTP 307 redirect to 'https://x' was not followed"),
 ]
 UNBELIEVABLE_IDS = [u[0] for u in UNBELIEVABLE]
 COUNT = 4  # the reboot count read before the POST, in the tests below
@@ -533,6 +532,19 @@ def test_unbelievable_post_answer_and_run_ended_is_changed_not_rebooted(fake):
     assert (result["changed"], result["rebooted"]) == (True, False)
     assert result["msg"] == "Run %s was left alone: it stopped running (status SUCCEEDED) just before the reboot." % fake.RUN_ID
     assert posts(fake) == 1
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_redirected_post_is_refused_not_verified_not_changed(fake, status):
+    # A redirect is never followed: the API (or whatever answered) sent us elsewhere instead of
+    # acting, so the reboot was not done - no verifying read, no second POST, not changed.
+    fake.http.script("GET", fake.RUN_PATH, get_ok(fake, count=COUNT))
+    fake.http.script("POST", fake.REBOOT_PATH, fake.response(status, raw="", headers={"Location": "https://x"}))
+    with pytest.raises(ApifyResponseError) as info:
+        rebooter(fake, retries=5).run(fake.RUN_ID)
+    assert "HTTP %d redirect to 'https://x' was not followed" % status in str(info.value)
+    assert info.value.changed is False
+    assert fake.http.methods == ["GET", "POST"]
 
 
 def test_post_answer_about_another_run_drops_the_connections(fake):
