@@ -56,7 +56,7 @@ def _pythons_on_path() -> None:
     for version in versions:
         name = f"python{version}"
         found = shutil.which(name)
-        if found and Path(found).parent != bindir and subprocess.run([found, "-c", ""], capture_output=True).returncode == 0:
+        if found and Path(found).parent != bindir and subprocess.run([found, "-c", ""], capture_output=True, check=False).returncode == 0:
             continue
         pyenv = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
         builds = glob.glob(f"{pyenv}/versions/{version}.*/bin/{name}")
@@ -160,9 +160,11 @@ for _core, _leg in MATRIX.items():
 
 @nox.session(python=TOOLS_PYTHON, default=False)
 def proof(session: nox.Session) -> None:
-    """pytest with test-only packages: tests/conformance (the emulator and our schemas against Apify's
-    OpenAPI spec, apify-client against the emulator), tests/unit/fuzz (hypothesis) and tests/runner
-    (ansible-runner, as AWX runs the collection)."""
+    """pytest with test-only packages: tests/conformance, tests/unit/fuzz, tests/runner.
+
+    tests/conformance: the emulator and our schemas against Apify's OpenAPI spec, apify-client against
+    the emulator; tests/unit/fuzz: hypothesis; tests/runner: ansible-runner, as AWX runs the collection.
+    """
     session.install(
         "ansible-core",
         "-r",
@@ -197,9 +199,11 @@ def proof(session: nox.Session) -> None:
 
 @nox.session(python=TOOLS_PYTHON, default=False)
 def ee(session: nox.Session) -> None:
-    """The execution environment without a container engine: ansible-builder introspect finds the
-    collection's requirements; ansible-builder create makes a build context from
-    examples/execution-environment; the context's own galaxy install and introspect find them too."""
+    """The execution environment, without a container engine (ansible-builder introspect and create).
+
+    introspect finds the collection's requirements; create makes a build context from
+    examples/execution-environment; the context's own galaxy install and introspect find them too.
+    """
     session.install("ansible-core", "ansible-builder")
     work = Path(session.create_tmp()) / "ee"
     shutil.rmtree(work, ignore_errors=True)
@@ -297,9 +301,12 @@ def setup(app):
 
 @nox.session(python=TOOLS_PYTHON, default=False)
 def docs(session: nox.Session) -> None:
-    """The HTML site in .build/docs/html: antsibull-docs renders the plugin, filter and role reference and
-    the guides of docs/docsite; a preview of the next release notes (NEXT_VERSION, default 1.0.0) from
-    the changelog fragments; sphinx-build -W (any warning fails)."""
+    """The HTML docs in .build/docs/html: plugin reference, guides, release-notes preview.
+
+    antsibull-docs renders the plugin, filter and role reference and the guides of docs/docsite; a
+    preview of the next release notes (NEXT_VERSION, default 1.0.0) comes from the changelog
+    fragments; sphinx-build -W fails on any warning.
+    """
     session.install("ansible-core", "antsibull-docs", "antsibull-changelog", "sphinx", "sphinx-ansible-theme")
     prepared = prepare_collections(session, install_in_site_packages=False, install_out_of_tree=True)
     out = ROOT / ".build" / "docs"
