@@ -31,12 +31,12 @@ unexport PYTHONPATH ANSIBLE_COLLECTIONS_PATH ANSIBLE_COLLECTIONS_PATHS ANSIBLE_C
 # galaxy-importer reports without failing, a session skipped for want of its Python (nox).
 FORBIDDEN := Required program .* not found|Skipping sanity test .*(due to missing|could not be found)|was required, but .* profile passed|Galaxy importer emitted|Python interpreter .* not found
 
-# $(call nox,STAGE,SESSIONS[,ENV]): run the nox sessions (with ENV, e.g. CI=true), tee the output to
-# $(LOGS)/STAGE.log, check it.
+# $(call nox,STAGE,SESSIONS[,ENV[,MORE]]): run the nox sessions (with ENV, e.g. CI=true), tee the
+# output to $(LOGS)/STAGE.log, check it against FORBIDDEN and the regular expression MORE.
 define nox
 	@mkdir -p "$(LOGS)"
 	@rc=0; $(3) $(NOX) -e $(2) $(if $(ARGS),-- $(ARGS)) 2>&1 | tee "$(LOGS)/$(1).log" || rc=$$?; \
-	if grep -nE "$(FORBIDDEN)" "$(LOGS)/$(1).log"; then echo "$(1): FAILED: a check was skipped or weakened (the lines above)"; rc=1; fi; \
+	if grep -nE "$(FORBIDDEN)$(if $(4),|$(4))" "$(LOGS)/$(1).log"; then echo "$(1): FAILED: a check was skipped or weakened (the lines above)"; rc=1; fi; \
 	exit $$rc
 endef
 
@@ -66,8 +66,9 @@ $(VENV)/.installed: constraints.txt requirements.txt
 venv: $(VENV)/.installed ## .venv for the demo and the benchmarks: ansible-core 2.21, Python 3.13
 
 lint: nox ## ruff, yamllint, docs-check, extra-checks, galaxy-importer, ansible-lint, actionlint, shellcheck, changelog
-	@# CI=true: antsibull-nox's formatters check instead of rewriting (`make format` rewrites)
-	$(call nox,lint,lint docs-check extra-checks build-import-check ansible-lint actionlint shellcheck changelog,CI=true)
+	@# CI=true: antsibull-nox's formatters check instead of rewriting (`make format` rewrites).
+	@# Lines that start with WARNING:, ERROR: or CRITICAL: are galaxy-importer's: Galaxy would show them.
+	$(call nox,lint,lint docs-check extra-checks build-import-check ansible-lint actionlint shellcheck changelog,CI=true,^(WARNING|ERROR|CRITICAL): |^Traceback)
 
 format: nox ## Reformat the Python code (ruff format, as `make lint` checks it)
 	@CI=false $(NOX) -e formatters

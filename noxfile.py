@@ -205,7 +205,7 @@ def ee(session: nox.Session) -> None:
     examples/execution-environment; the context's own galaxy install and introspect find them too.
     """
     session.install("ansible-core", "ansible-builder")
-    work = Path(session.create_tmp()) / "ee"
+    work = Path(session.create_tmp()).resolve() / "ee"
     shutil.rmtree(work, ignore_errors=True)
     (work / "dist").mkdir(parents=True)
     session.run("ansible-galaxy", "collection", "build", "--output-path", str(work / "dist"), str(ROOT), silent=True)
@@ -260,7 +260,7 @@ def ee(session: nox.Session) -> None:
 
 def _check_listed(session: nox.Session, text: str, what: str) -> None:
     """Fail unless every package of requirements.txt (jsonschema among them) is named in TEXT."""
-    names = {re.sub(r"[-_.]+", "-", m).lower() for m in re.findall(r"^\s*-?\s*([A-Za-z0-9][A-Za-z0-9._-]*)", text, re.M)}
+    names = {re.sub(r"[-_.]+", "-", m).lower() for m in re.findall(r"^\s*-?\s*['\"]?([A-Za-z0-9][A-Za-z0-9._-]*)", text, re.M)}
     wanted = {"jsonschema"} | {
         re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9._-]+", line).group()).lower()
         for line in (ROOT / "requirements.txt").read_text().splitlines()
