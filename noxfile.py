@@ -33,6 +33,7 @@ IN_CI = antsibull_nox.IN_CI
 os.environ["PIP_CONSTRAINT"] = str(ROOT / "constraints.txt")
 # Apify's OpenAPI spec, read (never copied) by the tests that check against it; they skip without it.
 os.environ.setdefault("APIFY_OPENAPI_SPEC", str(ROOT.parent / "shared" / "apify-openapi" / "openapi.bundled.json"))
+os.environ.setdefault("APIFY_REBOOT_RUN_DOC", str(ROOT.parent / "shared" / "seed" / "reboot-run.md"))
 
 # The version matrix: ansible-core -> (the controller Python of its leg, the other Pythons that its
 # sanity leg compiles the modules on, the other Pythons it imports them on). Compile thus runs on
@@ -160,10 +161,11 @@ for _core, _leg in MATRIX.items():
 
 @nox.session(python=TOOLS_PYTHON, default=False)
 def proof(session: nox.Session) -> None:
-    """pytest with test-only packages: tests/conformance, tests/unit/fuzz, tests/runner.
+    """pytest with test-only packages: tests/emulator/tests, tests/conformance, tests/fuzz, tests/runner.
 
-    tests/conformance: the emulator and our schemas against Apify's OpenAPI spec, apify-client against
-    the emulator; tests/unit/fuzz: hypothesis; tests/runner: ansible-runner, as AWX runs the collection.
+    tests/emulator/tests: the emulator's own tests; tests/conformance: the emulator and our schemas
+    against Apify's OpenAPI spec, apify-client against the emulator; tests/fuzz: hypothesis;
+    tests/runner: ansible-runner, as AWX runs the collection.
     """
     session.install(
         "ansible-core",
@@ -185,8 +187,9 @@ def proof(session: nox.Session) -> None:
             "python",
             "-m",
             "pytest",
+            "tests/emulator/tests",
             "tests/conformance",
-            "tests/unit/fuzz",
+            "tests/fuzz",
             "tests/runner",
             "-p",
             "no:cacheprovider",

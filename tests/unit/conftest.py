@@ -11,12 +11,12 @@ the module tests get it). Here:
   machine's environment kept out (``clean_environment``) and any fall-back to a real
   ``time.sleep`` turned into a failure (``no_real_sleep``);
 * ``run_module``: ``run_module(main, args, check_mode=False)`` runs a module's
-  ``main()`` with ``patch_module_args`` (ansible-core 2.19+) and returns its JSON
+  ``main()`` with ``patch_module_args`` (``module_args.py``: every supported core) and returns its JSON
   result; the module's client talks to ``fake``'s script. After the test, a request
   that nothing was scripted for fails it.
 
-Nothing here is autouse: the emulator's tests in ``tests/unit/emulator`` run real
-servers and really sleep.
+Nothing here is autouse: the wire-level tests (``test__session.py``) run real
+loopback servers.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -29,9 +29,8 @@ import time
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.apify.platform.plugins.module_utils import _module, _procedure
+from ansible_collections.apify.platform.tests.unit.module_args import patch_module_args
 from ansible_collections.apify.platform.tests.unit.scripted_http import Fake
 
 # Read from the environment by requests, the session or the modules.

@@ -589,7 +589,7 @@ WITHOUT = """
 import json, sys
 for name in sys.argv[2].split(","):
     sys.modules[name] = None
-from ansible.module_utils.testing import patch_module_args
+from ansible_collections.apify.platform.tests.unit.module_args import patch_module_args
 from ansible_collections.apify.platform.plugins.modules import apify_run_reboot
 with patch_module_args(json.loads(sys.argv[1])):
     try:

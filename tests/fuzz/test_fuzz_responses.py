@@ -25,7 +25,7 @@ Properties:
   with a 4xx; ``rebooted`` is true only if a reboot answer was believed or the counter moved.
 
 Deterministic (derandomize=True, no example database) and bounded (about 10 s in all).
-Needs hypothesis: it runs in `make proof` (.venvs/proof) and is skipped by `make units`.
+Needs hypothesis (a test-only package): it runs in `make proof`.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -35,25 +35,22 @@ __metaclass__ = type
 import collections
 import json
 
+import hypothesis_jsonschema
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is a test-only dependency: `make proof` runs this")
-hypothesis_jsonschema = pytest.importorskip("hypothesis_jsonschema", reason="a test-only dependency of `make proof`")
-
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402  pylint: disable=wrong-import-position
-
-from ansible_collections.apify.platform.plugins.module_utils import _schemas  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.apify.platform.plugins.module_utils._actions import Reboot  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.apify.platform.plugins.module_utils._client import MAX_ANSWER_BYTES  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyError  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.apify.platform.plugins.module_utils._procedure import Options, Procedure  # noqa: E402  pylint: disable=wrong-import-position
-from ansible_collections.apify.platform.plugins.module_utils._runs import (  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.apify.platform.plugins.module_utils import _schemas
+from ansible_collections.apify.platform.plugins.module_utils._actions import Reboot
+from ansible_collections.apify.platform.plugins.module_utils._client import MAX_ANSWER_BYTES
+from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyError
+from ansible_collections.apify.platform.plugins.module_utils._procedure import Options, Procedure
+from ansible_collections.apify.platform.plugins.module_utils._runs import (
     get_run,
     list_runs,
     post_action,
 )
-from ansible_collections.apify.platform.tests.unit.scripted_http import Fake, Reply  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.apify.platform.tests.unit.scripted_http import Fake, Reply
 
 TOKEN = "apify_api_FuzzT0ken0123456789abcdef"
 RUN_ID = "FuzzRun0000000001"
