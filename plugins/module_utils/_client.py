@@ -39,7 +39,7 @@ from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyTransportError,
     shorten,
 )
-from ansible_collections.apify.platform.plugins.module_utils._session import NewConnectionError, Session, deadline, requests
+from ansible_collections.apify.platform.plugins.module_utils._session import Session, deadline, never_sent, requests
 from ansible_collections.apify.platform.plugins.module_utils._version import COLLECTION_VERSION
 
 USER_AGENT = "apify.platform-ansible-collection/%s" % COLLECTION_VERSION
@@ -158,7 +158,7 @@ class ApifyClient:
             try:
                 response = self.session.send(method, path, params, self.headers, self.timeout)
             except requests.exceptions.RequestException as exc:
-                raise self._transport_error(method, path, shown, exc, limit, sent=not _never_sent(exc)) from None
+                raise self._transport_error(method, path, shown, exc, limit, sent=not never_sent(exc)) from None
             except OSError as exc:  # requests checks a CA bundle path before it connects
                 raise ApifyConfigError(
                     "%s %s was not sent: %s. Check REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, SSL_CERT_FILE and SSL_CERT_DIR."
@@ -319,14 +319,6 @@ class ApifyClient:
 
 
 _NOT_JSON = object()
-
-
-def _never_sent(exc):
-    """True when the request cannot have left: no connection was ever made."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return isinstance(reason, NewConnectionError)
 
 
 def nesting_exceeds(document, limit):

@@ -234,7 +234,7 @@ class Procedure:
         settle = 2 * self.client.timeout if _may_be_in_flight(failure) else 0
         outcome, now = UNKNOWN, {}
         try:
-            for _ in clock(settle, min(1.0, max(0.1, settle / 10.0)), now=self._now, sleep=self._sleep):
+            for _elapsed in clock(settle, min(1.0, max(0.1, settle / 10.0)), now=self._now, sleep=self._sleep):
                 now = get_run(self.client, run_id)
                 outcome = self.action.evidence(before, now)
                 if outcome != NOT_ACTED:

@@ -133,6 +133,14 @@ def deadline(seconds):
         _local.deadline = None
 
 
+def never_sent(exc):
+    """True when a requests exception means the request cannot have left: no connection was made."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, NewConnectionError)
+
+
 def _current_deadline():
     return getattr(_local, "deadline", None)
 

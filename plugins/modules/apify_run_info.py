@@ -316,7 +316,7 @@ def read_runs(client, run_ids, concurrency):
             return None, {"run_id": run_id, "msg": exc.message, "error": exc.to_dict()}
 
     outcomes = map_concurrently(read, run_ids, concurrency)
-    return [run for run, _ in outcomes if run is not None], [failure for _, failure in outcomes if failure is not None]
+    return [run for run, _failure in outcomes if run is not None], [failure for _run, failure in outcomes if failure is not None]
 
 
 def with_failures(result, failed_runs):

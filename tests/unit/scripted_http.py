@@ -186,7 +186,9 @@ class RecordedBody(io.BytesIO):
 
     @property
     def bytes_read(self):
-        return self.read_to if self.closed else self.tell()
+        if io.BytesIO.closed.__get__(self):  # the property, read as such (pylint takes it for a method)
+            return self.read_to
+        return self.tell()
 
 
 class Call:
