@@ -334,10 +334,11 @@ def docs(session: nox.Session) -> None:
         "apify.platform",
         "apify.platform",
         env=env,
+        silent=True,  # its closing advice (pip install, ./build.sh) is what this session does next
     )
     with open(out / "src" / "conf.py", "a", encoding="utf-8") as conf:
         conf.write(_OFFLINE_CONF)
-    (out / "src" / "rst").mkdir(mode=0o755)
+    (out / "src" / "rst").mkdir(mode=0o755, exist_ok=True)
     with session.chdir(out / "src"):
         session.run(
             "antsibull-docs",
@@ -354,6 +355,9 @@ def docs(session: nox.Session) -> None:
             "apify.platform",
             env=env,
         )
+    # antsibull-docs titles the index "Apify.Platform" (title case); the collection is apify.platform.
+    index = out / "src" / "rst" / "index.rst"
+    index.write_text(index.read_text().replace("\nApify.Platform\n==============\n", "\napify.platform\n==============\n", 1))
     version = os.environ.get("NEXT_VERSION", "1.0.0")
     with session.chdir(prepared.current_path):  # a scratch copy: nothing is released
         session.run("antsibull-changelog", "release", "--version", version, env=env)
