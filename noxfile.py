@@ -302,12 +302,17 @@ def setup(app):
 """
 
 
+def _next_patch_version() -> str:
+    major, minor, patch = re.match(r"version:\s*(\d+)\.(\d+)\.(\d+)", re.search(r"^version:.*$", (ROOT / "galaxy.yml").read_text(), re.M).group()).groups()
+    return f"{major}.{minor}.{int(patch) + 1}"
+
+
 @nox.session(python=TOOLS_PYTHON, default=False)
 def docs(session: nox.Session) -> None:
     """The HTML docs in .build/docs/html: plugin reference, guides, release-notes preview.
 
     antsibull-docs renders the plugin, filter and role reference and the guides of docs/docsite; a
-    preview of the next release notes (NEXT_VERSION, default 1.0.0) comes from the changelog
+    preview of the next release notes (NEXT_VERSION, default: the next patch version) comes from the changelog
     fragments; sphinx-build -W fails on any warning.
     """
     session.install("ansible-core", "antsibull-docs", "antsibull-changelog", "sphinx", "sphinx-ansible-theme")
@@ -358,14 +363,20 @@ def docs(session: nox.Session) -> None:
     # antsibull-docs titles the index "Apify.Platform" (title case); the collection is apify.platform.
     index = out / "src" / "rst" / "index.rst"
     index.write_text(index.read_text().replace("\nApify.Platform\n==============\n", "\napify.platform\n==============\n", 1))
-    version = os.environ.get("NEXT_VERSION", "1.0.0")
-    with session.chdir(prepared.current_path):  # a scratch copy: nothing is released
-        session.run("antsibull-changelog", "release", "--version", version, env=env)
-        session.run("antsibull-changelog", "generate", "--output", str(out / "changelog.rst"), "--output-format", "rst", env=env)
-    note = (
-        f":orphan:\n\n.. note::\n\n   A preview: the release notes that version {version} would get from the changelog"
-        "\n   fragments in changelogs/fragments. Nothing has been released.\n\n"
-    )
+    fragments = [f for f in (ROOT / "changelogs" / "fragments").glob("*.y*ml")]
+    if fragments:  # unreleased changes: preview the notes the next release would get
+        version = os.environ.get("NEXT_VERSION") or _next_patch_version()
+        with session.chdir(prepared.current_path):  # a scratch copy: nothing is released
+            session.run("antsibull-changelog", "release", "--version", version, env=env)
+            session.run("antsibull-changelog", "generate", "--output", str(out / "changelog.rst"), "--output-format", "rst", env=env)
+        note = (
+            f":orphan:\n\n.. note::\n\n   A preview: the release notes that version {version} would get from the changelog"
+            "\n   fragments in changelogs/fragments. It has not been released.\n\n"
+        )
+    else:
+        with session.chdir(prepared.current_path):
+            session.run("antsibull-changelog", "generate", "--output", str(out / "changelog.rst"), "--output-format", "rst", env=env)
+        note = ":orphan:\n\n"
     (out / "src" / "rst" / "changelog_preview.rst").write_text(note + (out / "changelog.rst").read_text())
     session.run("sphinx-build", "-M", "html", str(out / "src" / "rst"), str(out), "-c", str(out / "src"), "-W", "--keep-going", "-q")
     session.log(f"docs: {out / 'html' / 'index.html'}")
