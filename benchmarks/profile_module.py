@@ -2,20 +2,33 @@
 # Copyright: apify.platform contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Where apify_run_reboot's time and memory go on a large ``run_ids`` batch (no Ansible controller).
+"""Where apify_run_reboot's time and memory go on a ``run_ids`` batch (no Ansible controller).
 
-    .venv/bin/python benchmarks/profile_module.py --collections .build/bench/collections --n 10000
+    .venv/bin/python benchmarks/profile_module.py --n 10000
+    .venv/bin/python benchmarks/profile_module.py --n 200 --latency-ms 50      # 400 requests, against apify-client
 
 Starts the emulator (tests/emulator, own process, ``--latency-ms``), creates N
-RUNNING runs, then runs the installed module's ``main()`` in this process, as
-AnsiballZ would, with timers around its stages:
+RUNNING runs, then runs the module's ``main()`` in this process, as AnsiballZ
+would, with timers around its stages:
 
-* argument checks (``ApifyModule.__init__``), the batch (``Rebooter.reboot_all``),
-  the no_log scrub of the result (``remove_values``) and its JSON encoding;
-* inside the batch, the CPU time (``time.thread_time``, all threads added up)
-  spent in ``http.client`` (``HttpTransport.request``), in decoding the JSON answers and
-  in validating them with jsonschema;
+* imports, argument checks (``ApifyModule.__init__``), the batch
+  (``Procedure.all``: each run read, then rebooted), the no_log scrub of the
+  result (``remove_values``) and its JSON encoding;
+* inside the batch, the CPU time (``time.thread_time``, the batch's threads added
+  up) spent on the wire (``ApifyClient._exchange``: requests, the deadline, the
+  bounded read), in decoding the JSON answers (``ApifyClient._decode``) and in
+  validating them with jsonschema (``_runs.validate``); the deadlines' timer
+  threads are not among them, so the process's CPU time for the batch is shown too;
 * RSS after each stage and the peak so far (``ru_maxrss``), and the result's size.
+
+Then, unless ``--apify-python`` does not exist, the same job for N fresh runs
+with apify-client (benchmarks/apify_client_reboot.py ``concurrent``, same
+concurrency, in its own process and venv, by default .venvs/bench), and the
+module's batch against its time after imports: the "request phase" comparison.
+
+``--collections`` is a directory holding ``ansible_collections/apify/platform``:
+by default the one ``make bench`` installs (.build/bench/collections; or run
+``scripts/install-collection.sh .build/bench``), else a laid-out copy in .build.
 """
 
 import argparse
@@ -32,6 +45,11 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOKEN = "profile-0123456789abcdef"
+
+
+def default_collections():
+    installed = os.path.join(ROOT, ".build", "bench", "collections")
+    return installed if os.path.isdir(os.path.join(installed, "ansible_collections")) else os.path.join(ROOT, ".build")
 
 
 def rss_mb():
@@ -97,10 +115,10 @@ def instrument(stages):
     # pylint: disable=import-outside-toplevel,import-error  # the installed collection, on sys.path now
     from ansible.module_utils import basic
 
-    from ansible_collections.apify.platform.plugins.module_utils import _client, _http, _module, _rebooter, _runs
+    from ansible_collections.apify.platform.plugins.module_utils import _client, _module, _procedure, _runs
 
-    stages.mark("imports (ansible.module_utils, http.client, jsonschema, the collection)")
-    _http.HttpTransport.request = stages.timed("http.client: HttpTransport.request", _http.HttpTransport.request)
+    stages.mark("imports (ansible.module_utils, requests, jsonschema, the collection)")
+    _client.ApifyClient._exchange = stages.timed("the wire: ApifyClient._exchange (requests, deadline, bounded read)", _client.ApifyClient._exchange)
     _client.ApifyClient._decode = stages.timed("JSON decode of answers", _client.ApifyClient._decode)
     _runs.validate = stages.timed("jsonschema validation", _runs.validate)
 
@@ -112,17 +130,20 @@ def instrument(stages):
 
     _module.ApifyModule.__init__ = module_init
 
-    reboot_all = _rebooter.Rebooter.reboot_all
+    procedure_all = _procedure.Procedure.all
 
-    def timed_reboot_all(self, run_ids, concurrency, **kwargs):
-        entries = reboot_all(self, run_ids, concurrency, **kwargs)
+    def timed_all(self, run_ids, concurrency, **kwargs):
+        process_cpu = time.process_time()
+        started = time.perf_counter()
+        entries = procedure_all(self, run_ids, concurrency, **kwargs)
+        stages.batch_seconds = time.perf_counter() - started
         stages.mark(
             "the batch: %d runs read and rebooted, %d at a time" % (len(run_ids), concurrency),
-            "thread CPU: " + ", ".join("%s %.1f s" % item for item in sorted(stages.cpu.items())),
+            "process CPU %.1f s; thread CPU: " % (time.process_time() - process_cpu) + ", ".join("%s %.1f s" % item for item in sorted(stages.cpu.items())),
         )
         return entries
 
-    _rebooter.Rebooter.reboot_all = timed_reboot_all
+    _procedure.Procedure.all = timed_all
 
     remove_values = basic.remove_values
     returning = []
@@ -160,13 +181,34 @@ def instrument(stages):
     basic.AnsibleModule._record_module_result = timed_record
 
 
+def apify_client_seconds(python, url, count, concurrency, workdir):
+    """apify-client's time after imports for the same job on ``count`` fresh runs, or None with the reason."""
+    if not os.path.exists(python):
+        return None, "%s does not exist (make bench creates .venvs/bench)" % python
+    variables = os.path.join(workdir, "apify-client-vars.json")
+    with open(variables, "w", encoding="utf-8") as handle:
+        json.dump({"apify_api_url": url, "apify_token": TOKEN, "run_ids": create_runs(url, count), "concurrency": concurrency}, handle)
+    script = os.path.join(ROOT, "benchmarks", "apify_client_reboot.py")
+    try:
+        done = subprocess.run([python, script, variables, "concurrent"], capture_output=True, text=True, timeout=300, check=False)
+    except subprocess.TimeoutExpired:
+        # Seen on a loaded machine: the async client's native HTTP library hung, its runs all answered.
+        return None, "apify_client_reboot.py did not finish within 300 s"
+    if done.returncode != 0:
+        return None, "apify_client_reboot.py exited %d: %s" % (done.returncode, (done.stderr.strip().splitlines() or [""])[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])["seconds_after_imports"], None
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--collections", default=os.path.join(ROOT, ".build", "bench", "collections"))
+    parser.add_argument("--collections", default=default_collections())
     parser.add_argument("--n", type=int, default=10000)
     parser.add_argument("--latency-ms", type=float, default=0)
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--apify-python", default=os.path.join(ROOT, ".venvs", "bench", "bin", "python"), help="a Python with apify-client")
     args = parser.parse_args(argv)
+    if not os.path.isdir(os.path.join(args.collections, "ansible_collections", "apify", "platform")):
+        raise SystemExit("no collection in %s: run scripts/install-collection.sh .build/bench (make bench does), or give --collections" % args.collections)
 
     workdir = tempfile.mkdtemp(prefix="apify-profile-")
     emulator, url = start_emulator(workdir, args.latency_ms)
@@ -188,6 +230,7 @@ def main(argv):
         except SystemExit as exc:
             code = exc.code
         result = json.loads(stages.output)
+        theirs, missing = apify_client_seconds(args.apify_python, url, args.n, args.concurrency, workdir)
     finally:
         emulator.terminate()
         emulator.wait()
@@ -206,6 +249,15 @@ def main(argv):
         "One entry of results: %d bytes of JSON; the run object in it: %d bytes."
         % (len(entry), len(json.dumps(result["results"][0].get("run"))) if entry else 0)
     )
+    print()
+    if theirs is None:
+        print("apify-client: not measured (%s); give --apify-python." % missing)
+    else:
+        print(
+            "Request phase, %d requests (a read and a reboot per run), concurrency %d: the module's batch %.2f s, "
+            "apify-client (concurrent, after its imports) %.2f s: %.2fx."
+            % (2 * args.n, args.concurrency, stages.batch_seconds, theirs, stages.batch_seconds / theirs)
+        )
     return 0
 
 

@@ -46,17 +46,21 @@ def check_run_id(value, option="run_id"):
         hint = "run IDs are 1 to 64 letters and digits (for example 3KH8gEpp4d8uQSe8T)"
         segment = _last_segment(value)
         if segment:
-            hint = "it looks like a URL (from Apify Console?): give only its last path segment, the run ID %s" % segment
+            hint = "it is a URL (from Apify Console?): give only the run ID in it, %s" % segment
         raise ApifyConfigError("%s %s is not an Apify run ID: %s. Nothing was sent." % (option, shown(value, limit=120), hint))
     return value
 
 
 def _last_segment(value):
-    """The run ID at the end of a URL such as https://console.apify.com/.../runs/<id>, or None."""
-    if not isinstance(value, str) or "/" not in value:
+    """The run ID in a URL such as https://console.apify.com/actors/<actor>/runs/<run>, or None."""
+    if not isinstance(value, str) or not ("://" in value or value.startswith("console.apify.com/")):
         return None
-    segment = urlsplit(value.strip()).path.rstrip("/").rsplit("/", 1)[-1]
-    return segment if RUN_ID_RE.fullmatch(segment) else None
+    segments = [segment for segment in urlsplit(value.strip()).path.split("/") if segment]
+    if "runs" in segments[:-1]:
+        candidate = segments[segments.index("runs") + 1]
+    else:
+        candidate = segments[-1] if segments else ""
+    return candidate if RUN_ID_RE.fullmatch(candidate) else None
 
 
 def check_resource_id(value, option):

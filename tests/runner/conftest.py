@@ -92,6 +92,9 @@ def run_playbook(private_data_dir, playbook, envvars, collections_path, **kwargs
         ANSIBLE_LOCALHOST_WARNING="0",
         ANSIBLE_INVENTORY_UNPARSED_WARNING="0",
         ANSIBLE_PIPELINING="1",
+        # ansible-core 2.21 leaves `invocation` (the module's arguments, no_log values masked) out of
+        # results unless asked; ask, so that the secrets test sees it as before (older cores ignore this).
+        ANSIBLE_INJECT_INVOCATION="1",
         PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
     )
     if isinstance(playbook, (str, Path)):

@@ -23,6 +23,11 @@ RUN_ID = "BadInputRun000001"
 DOC = REPO_ROOT / "docs" / "docsite" / "rst" / "troubleshooting.rst"
 PAGE = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
 ELSEWHERE = "https://api.elsewhere.example/v2/actor-runs/" + RUN_ID
+# What a message about an answer that does not fit the schema ends with (_schemas.ADVICE).
+ADVICE = (
+    "This is not what the Apify API answers: check that api_url (or APIFY_API_BASE_URL) points at the API and that "
+    "no proxy in between changes answers; if both are right, the API itself may have changed, so please report it"
+)
 
 # (row id, what is wrong, module args (beyond run_id, token and api_url given by the play), fault rule on
 # the read, the exact message). "{run}" in args stands for the run ID; "{api}" for the emulator's URL.
@@ -58,6 +63,14 @@ TABLE = [
         None,
         "No Apify API token was given. Set the token option, the APIFY_TOKEN environment variable, or "
         "module_defaults for group/apify.platform.apify (in AWX: an 'Apify API' credential).",
+    ),
+    (
+        "id-console-url",
+        "a Console URL for the run ID",
+        {"run_id": "https://console.apify.com/actors/HDSasDasz78YcAPEB/runs/BadInputRun000001#log"},
+        None,
+        "run_id 'https://console.apify.com/actors/HDSasDasz78YcAPEB/runs/BadInputRun000001#log' is not an Apify run ID: "
+        "it is a URL (from Apify Console?): give only the run ID in it, BadInputRun000001. Nothing was sent.",
     ),
     (
         "id-slash",
@@ -106,7 +119,7 @@ TABLE = [
         "1,000-character run ID",
         {"run_id": "x" * 1000},
         None,
-        "run_id 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' (1000 characters) is not an Apify run ID: run "
+        "run_id '" + "x" * 119 + "...' (1000 characters) is not an Apify run ID: run "
         "IDs are 1 to 64 letters and digits (for example 3KH8gEpp4d8uQSe8T). Nothing was sent.",
     ),
     (
@@ -228,21 +241,21 @@ TABLE = [
         "HTTP 200 with {}",
         {},
         {"kind": "raw", "status": 200, "raw": "{}"},
-        "Unexpected answer from the Apify API to GET /v2/actor-runs/BadInputRun000001: $: 'data' is a required property",
+        "Unexpected answer from the Apify API to GET /v2/actor-runs/BadInputRun000001: $: 'data' is a required property. " + ADVICE,
     ),
     (
         "answer-data-null",
         'HTTP 200 with {"data": null}',
         {},
         {"kind": "raw", "status": 200, "raw": '{"data": null}'},
-        "Unexpected answer from the Apify API to GET /v2/actor-runs/BadInputRun000001: data: None is not of type 'object'",
+        "Unexpected answer from the Apify API to GET /v2/actor-runs/BadInputRun000001: data: None is not of type 'object'. " + ADVICE,
     ),
     (
         "answer-no-status",
         "a run without status",
         {},
         {"kind": "mutate", "delete": ["data.status"]},
-        "Unexpected answer from the Apify API to GET /v2/actor-runs/BadInputRun000001: data: 'status' is a required property",
+        "Unexpected answer from the Apify API to GET /v2/actor-runs/BadInputRun000001: data: 'status' is a required property. " + ADVICE,
     ),
     (
         "answer-redirect",
@@ -351,7 +364,12 @@ def literals(text):
     """The text of every inline literal of an RST document, whitespace collapsed."""
     docutils_core = pytest.importorskip("docutils.core")
     from docutils import nodes  # pylint: disable=import-outside-toplevel
+    from docutils.parsers.rst import roles  # pylint: disable=import-outside-toplevel
 
+    def sphinx_ref(name, rawtext, text, lineno, inliner, options=None, content=None):  # pylint: disable=unused-argument,too-many-arguments
+        return [nodes.inline(rawtext, text)], []  # Sphinx's :ref: role, which plain docutils does not know
+
+    roles.register_local_role("ref", sphinx_ref)
     document = docutils_core.publish_doctree(text, settings_overrides={"report_level": 2, "halt_level": 2})
     return {" ".join(node.astext().split()) for node in document.findall(nodes.literal)}
 

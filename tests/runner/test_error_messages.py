@@ -5,10 +5,12 @@
 """The other failures a user can meet, each provoked for real and its message pinned.
 
 API errors (401, 403, 404, 405, 429, 5xx), a reboot that may or may not have happened, a
-reboot that failed for sure, an accepted reboot with an invalid answer, the run not
-running, waiting that ends badly, timeouts and refused connections. Each row is one task
-of one playbook run through ansible-runner against the emulator, with its own run. The
-message must match the row (exactly, or a pattern where it holds a port or a timing), and
+reboot that failed for sure, a reboot answered with something not to be believed, the run
+not running, waiting that ends badly, answers beyond the trust boundary's bounds (about
+another run, larger than 4 MiB, nested too deep, a listing that does not advance), timeouts,
+refused connections and proxies that fail. Each row is one task of one playbook run through
+ansible-runner against the emulator, with its own run. The message must match the row
+(exactly, or a pattern where it holds a port or a library's wording), and
 docs/docsite/rst/troubleshooting.rst must show each one.
 """
 
@@ -23,9 +25,18 @@ GET = "^/v2/actor-runs/{run}$"
 POST = "^/v2/actor-runs/{run}/reboot$"
 # A harmless rule that uses up the first read, so the next rule hits the second one.
 FIRST_READ_OK = {"kind": "mutate", "method": "GET", "path": GET, "set": {}}
+# The hint every transport failure ends with.
+HINT = "Check api_url (or APIFY_API_BASE_URL), that the API is reachable from this host, and any proxy (https_proxy, no_proxy)."
+# A body of exactly 5 MiB + 48 bytes, with Content-Length: over MAX_ANSWER_BYTES (4 MiB).
+BIG = '{"data": {"id": "BigRun00000000001", "padding": "%s"}}' % ("x" * (5 * 1024 * 1024 + 48 - 52))
+# A list nested 40 deep: the answer is then 42 levels deep, over MAX_JSON_DEPTH (32).
+DEEP = []
+for _level in range(39):
+    DEEP = [DEEP]
 
 # (row, what happened, run spec, fault rules, module args, changed, message; a message starting with
-# "re:" is a regular expression for the parts that vary: ports, addresses).
+# "re:" is a regular expression for the parts that vary: ports, addresses). A run spec may name the
+# run's ID ("id"); module args set to None are left out, and "environment" is the task's environment.
 ERRORS = [
     (
         "http-401",
@@ -109,11 +120,11 @@ ERRORS = [
         {},
         [{"kind": "status", "status": 503, "times": None, "method": "POST", "path": POST}],
         {"retries": 1},
-        False,
+        True,  # requests went out that the API did not refuse
         "Apify API answered HTTP 503 (internal-server-error: Injected fault: HTTP 503.) to POST "
         "/v2/actor-runs/ErrRunnotrebooted/reboot. The Apify API had a server error; it was retried where "
-        "that is safe. Try again later. Run ErrRunnotrebooted was not rebooted: 2 reboot request(s) failed "
-        "and its reboot count did not move.",
+        "that is safe. Try again later. Run ErrRunnotrebooted was not rebooted as far as its reboot count "
+        "shows: 2 reboot request(s) failed and the count did not move.",
     ),
     (
         "uncertain-no-counter",
@@ -124,7 +135,7 @@ ERRORS = [
             {"kind": "status", "status": 500, "method": "POST", "path": POST},
         ],
         {},
-        False,
+        True,
         "The reboot of run ErrRununcertainno may or may not have happened: the request failed (Apify API "
         "answered HTTP 500 (internal-server-error: Injected fault: HTTP 500.) to POST "
         "/v2/actor-runs/ErrRununcertainno/reboot. The Apify API had a server error; it was retried where "
@@ -141,7 +152,7 @@ ERRORS = [
             {"kind": "status", "status": 500, "method": "POST", "path": POST},
         ],
         {},
-        False,
+        True,
         "The reboot of run ErrRununcertainre may or may not have happened: the request failed (Apify API "
         "answered HTTP 500 (internal-server-error: Injected fault: HTTP 500.) to POST "
         "/v2/actor-runs/ErrRununcertainre/reboot. The Apify API had a server error; it was retried where "
@@ -152,13 +163,17 @@ ERRORS = [
     ),
     (
         "accepted-invalid",
-        "the reboot was accepted but its answer is not a run",
+        "the reboot's answer cannot be believed and the counter did not move",
         {},
-        [{"kind": "raw", "status": 200, "raw": "{}", "perform": True, "method": "POST", "path": POST}],
+        [{"kind": "raw", "status": 200, "raw": "{}", "method": "POST", "path": POST}],
         {},
         True,
-        "Unexpected answer from the Apify API to POST /v2/actor-runs/ErrRunacceptedinv/reboot: $: 'data' is "
-        "a required property. The API accepted the request, so the run was probably rebooted.",
+        "The reboot of run ErrRunacceptedinv may or may not have happened: the request failed (Unexpected "
+        "answer from the Apify API to POST /v2/actor-runs/ErrRunacceptedinv/reboot: $: 'data' is a required "
+        "property. This is not what the Apify API answers: check that api_url (or APIFY_API_BASE_URL) points at "
+        "the API and that no proxy in between changes answers; if both are right, the API itself may have changed, "
+        "so please report it) and the run's state cannot tell (status RUNNING, reboot count before 0, now 0). Check "
+        "the run before trying again.",
     ),
     (
         "not-running",
@@ -215,7 +230,8 @@ ERRORS = [
         [{"kind": "latency", "ms": 1500, "times": None, "method": "GET", "path": GET}],
         {"timeout": 0.5, "retries": 0},
         False,
-        "re:GET /v2/actor-runs/ErrRuntimeout0000 timed out: no answer from 127\\.0\\.0\\.1:\\d+ within 0\\.5 s",
+        "re:GET /v2/actor-runs/ErrRuntimeout0000 timed out: no complete answer from 127\\.0\\.0\\.1:\\d+ within timeout=0\\.5 s "
+        "\\(the limit for the whole request\\)\\. This happened with retries=0\\. " + re.escape(HINT),
     ),
     (
         "refused",
@@ -224,14 +240,87 @@ ERRORS = [
         [],
         {"api_url": "http://127.0.0.1:9"},
         False,
-        # The errno is 111 on Linux, 61 on macOS.
-        "re:GET /v2/actor-runs/ErrRunrefused0000 failed: 127\\.0\\.0\\.1:9: ConnectionRefusedError: \\[Errno \\d+\\] Connection refused",
+        "GET /v2/actor-runs/ErrRunrefused0000 failed: 127.0.0.1:9 refused the connection. This happened with retries=0. " + HINT,
+    ),
+    (
+        "proxy",
+        "the proxy cannot be reached",
+        None,
+        [],
+        {"api_url": "https://api.apify.com", "environment": {"https_proxy": "http://127.0.0.1:9"}},
+        False,
+        # urllib3's own wording in the parentheses (cut at 300 characters) varies with its version.
+        "re:GET /v2/actor-runs/ErrRunproxy000000 failed: the proxy for api\\.apify\\.com failed \\(.*\\)\\. Check https_proxy, "
+        "http_proxy and no_proxy\\. This happened with retries=0\\. " + re.escape(HINT),
+    ),
+    (
+        "socks",
+        "a SOCKS proxy without PySocks",
+        None,
+        [],
+        {"api_url": "https://api.apify.com", "environment": {"https_proxy": "socks5://127.0.0.1:9"}},
+        False,
+        "GET /v2/actor-runs/ErrRunsocks000000 failed: api.apify.com: InvalidSchema: Missing dependencies for SOCKS support. "
+        "This happened with retries=0. " + HINT,
+    ),
+    (
+        "other-run",
+        "an answer about another run",
+        {},
+        [{"kind": "mutate", "method": "GET", "path": GET, "set": {"data.id": "SomeOtherRun00001"}}],
+        {},
+        False,
+        "Unexpected answer from the Apify API to GET /v2/actor-runs/ErrRunotherrun000: the answer is about another "
+        "run ('SomeOtherRun00001'), not ErrRunotherrun000; it was not believed, and nothing was sent on the strength of it",
+    ),
+    (
+        "oversize",
+        "an answer larger than 4 MiB",
+        {"id": "BigRun00000000001"},
+        [{"kind": "raw", "status": 200, "raw": BIG, "method": "GET", "path": GET}],
+        {},
+        False,
+        "Unexpected answer from the Apify API to GET /v2/actor-runs/BigRun00000000001: the answer is larger than the "
+        "limit of 4 MiB for one answer (it declares 5242928 bytes); it was not read, and the connection was closed. An "
+        "Apify API answer is at most about 1 MiB: check api_url and any proxy in between.",
+    ),
+    (
+        "deep",
+        "JSON nested too deep",
+        {"id": "DeepRun0000000001"},
+        [{"kind": "mutate", "method": "GET", "path": GET, "set": {"data.meta": DEEP}}],
+        {},
+        False,
+        "Unexpected answer from the Apify API to GET /v2/actor-runs/DeepRun0000000001: the JSON is nested more than 32 "
+        "levels deep, the limit for an answer (an Apify run is about 5 deep)",
+    ),
+    (
+        "listing",
+        "a listing whose pages do not advance",
+        {"actId": "ListActor00000002"},
+        [{"kind": "mutate", "method": "GET", "path": "^/v2/actors/ListActor00000002/runs$", "set": {"data.offset": 5}}],
+        {"run_id": None, "actor_id": "ListActor00000002"},
+        False,
+        "Unexpected answer from the Apify API to GET /v2/actors/ListActor00000002/runs: page 1 starts at offset 5, not "
+        "at 0 as asked; the listing does not advance.",
     ),
 ]
 
 
-def run_id(row):
+def run_id(row, spec=None):
+    if spec and spec.get("id"):
+        return spec["id"]
     return ("ErrRun" + re.sub(r"[^A-Za-z0-9]", "", row) + "0" * 17)[:17]
+
+
+def task(row, spec, args, token):
+    """The task of one row: the module with the row's run ID, token and args (None: left out)."""
+    module_args = dict({"run_id": run_id(row, spec), "token": token, "retries": 0}, **args)
+    environment = module_args.pop("environment", None)
+    result = {"name": row, "ignore_errors": True, "apify.platform.apify_run_reboot": {k: v for k, v in module_args.items() if v is not None}}
+    if environment:
+        result["environment"] = environment
+    return result
 
 
 def playbook(api_url, token):
@@ -239,11 +328,11 @@ def playbook(api_url, token):
     control = api_url + "/_emulator"
     runs, rules, tasks = [], [], []
     for row, dummy, spec, row_rules, args, dummy2, dummy3 in ERRORS:
-        rid = run_id(row)
+        rid = run_id(row, spec)
         if spec is not None:
             runs.append(dict(spec, id=rid, status=spec.get("status", "RUNNING")))
         rules.extend(dict(rule, path=rule["path"].format(run=rid)) for rule in row_rules)
-        tasks.append({"name": row, "ignore_errors": True, "apify.platform.apify_run_reboot": dict({"run_id": rid, "token": token, "retries": 0}, **args)})
+        tasks.append(task(row, spec, args, token))
     setup = [
         {"name": "reset", "ansible.builtin.uri": {"url": control + "/reset", "method": "POST"}},
         {

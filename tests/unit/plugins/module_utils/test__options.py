@@ -10,7 +10,6 @@ import pytest
 
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyConfigError
 from ansible_collections.apify.platform.plugins.module_utils._options import (
-    RUN_ID_RE,
     check_concurrency,
     check_not_negative,
     check_positive,
@@ -68,10 +67,8 @@ def test_check_run_id_refuses(value):
         check_run_id(value)
     message = str(info.value)
     assert message.startswith("run_id ")
-    if isinstance(value, str) and "/" in value and RUN_ID_RE.fullmatch(value.rstrip("/").rsplit("/", 1)[-1]):
-        assert "is not an Apify run ID: it looks like a URL (from Apify Console?)" in message
-    else:
-        assert "is not an Apify run ID: run IDs are 1 to 64 letters and digits" in message
+    # None of these is a URL: "a/b" ends in letters, but only a URL gets the URL hint.
+    assert "is not an Apify run ID: run IDs are 1 to 64 letters and digits" in message
     assert message.endswith("Nothing was sent.")
     assert len(message) < 300  # long values are shortened
 
@@ -82,12 +79,21 @@ def test_check_run_id_refuses(value):
         "https://console.apify.com/actors/HDSasDasz78YcAPEB/runs/3KH8gEpp4d8uQSe8T",
         "https://console.apify.com/actors/HDSasDasz78YcAPEB/runs/3KH8gEpp4d8uQSe8T/",
         "console.apify.com/view/runs/3KH8gEpp4d8uQSe8T#log",
+        "https://console.apify.com/actors/HDSasDasz78YcAPEB/runs/3KH8gEpp4d8uQSe8T/log",
+        "https://api.apify.com/v2/actor-runs/3KH8gEpp4d8uQSe8T",
     ],
 )
-def test_check_run_id_names_the_run_id_at_the_end_of_a_console_url(value):
+def test_check_run_id_names_the_run_id_in_a_url(value):
     with pytest.raises(ApifyConfigError) as info:
         check_run_id(value)
-    assert "it looks like a URL (from Apify Console?): give only its last path segment, the run ID 3KH8gEpp4d8uQSe8T. Nothing was sent." in str(info.value)
+    assert "it is a URL (from Apify Console?): give only the run ID in it, 3KH8gEpp4d8uQSe8T. Nothing was sent." in str(info.value)
+
+
+@pytest.mark.parametrize("value", ["BadInputRun000001/abort", "../x", "https://console.apify.com/actors/x/runs/", "https://example.com/a-b"])
+def test_check_run_id_gives_no_url_hint_without_a_run_id_in_a_url(value):
+    with pytest.raises(ApifyConfigError) as info:
+        check_run_id(value)
+    assert "run IDs are 1 to 64 letters and digits" in str(info.value)
 
 
 @pytest.mark.parametrize("value", ["3KH8gEpp4d8uQSe8T\n", "abc\n"], ids=repr)

@@ -621,19 +621,16 @@ def whitespace_after(head):
 
 
 LENGTH = [("Content-Length", str(len(JSON) + 15))]
-# (handler, timeout): the headers case gets 1 s, so that the client surely read the status line before the cut.
+# Answers that end the connection (http.client then lets go of the socket while the body is still read
+# from it) and an answer cut between its headers (it looks complete, with an empty body): each must be
+# cut at the deadline and reported as a timeout, never believed. (handler, timeout): the headers case
+# gets 1 s, so that the client has surely read the status line before the cut.
 CONNECTION_ENDING = {
     "connection-close": (whitespace_after(answer_bytes(200, b"", LENGTH + [("Connection", "close")])), 0.5),
     "http-1.0": (whitespace_after(answer_bytes(200, b"", LENGTH).replace(b"HTTP/1.1", b"HTTP/1.0", 1)), 0.5),
     "close-delimited": (whitespace_after(answer_bytes(200, b"", [("Connection", "close")], length=False)), 0.5),
     "headers": (drip_headers, 1),
 }
-DEADLINE_BUG = (
-    "BUG in _session.Deadline/_client._exchange: for an answer that ends the connection, http.client sets connection.sock "
-    "to None, so the timer finds no socket to shut down and the answer runs past the deadline; and an answer the timer "
-    "did cut can look complete (close-delimited, or headers cut short), which _exchange believes without checking "
-    "limit.expired"
-)
 
 
 @pytest.mark.parametrize("handler, timeout", list(CONNECTION_ENDING.values()), ids=list(CONNECTION_ENDING))
@@ -727,6 +724,47 @@ def test_a_deadline_left_in_time_never_fires():
     time.sleep(0.25)
     assert limit.expired is False
     assert getattr(_session._local, "deadline", None) is None  # pylint: disable=protected-access
+
+
+def first_fast_then_slow(connection, request):
+    if len(connection.server.requests) > 1 and not connection.pause(0.4):
+        return False
+    return echo(connection, request)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: a Deadline keeps the sockets of its request after their connection went back to the pool, so "
+    "a timer that fires between the answer's last byte and cancel() shuts down another request's connection",
+)
+def test_a_deadline_never_touches_a_connection_back_in_the_pool(serve):
+    """The pooled connection is another thread's by the time this thread's deadline fires.
+
+    The window between the answer's last byte (the connection goes back to the pool) and
+    ``cancel()`` is short in the client; here this thread stays in the block on purpose.
+    """
+    server = serve(first_fast_then_slow)
+    session = Session(server.url, TOKEN, pool_size=1)
+    outcome = {}
+
+    def other_request():  # no deadline of its own; its answer takes 0.4 s
+        try:
+            response = session.send("GET", "/v2/second", None, {}, WAIT)
+            outcome["connection"] = response.json()["connection"]
+        except requests.exceptions.RequestException as exc:
+            outcome["error"] = exc
+
+    try:
+        with deadline(0.2):
+            response = session.send("GET", "/v2/first", None, {}, WAIT)
+            assert response.json()["connection"] == 1  # read to the end: the connection is back in the pool
+            response.close()
+            thread = threading.Thread(target=other_request)
+            thread.start()
+            thread.join(WAIT)
+    finally:
+        session.close()
+    assert outcome == {"connection": 1}
 
 
 # --- interim (1xx) answers -----------------------------------------------------------------------
@@ -1182,8 +1220,26 @@ def test_no_proxy_sends_the_request_directly(serve, clients, proxy, resolve_exam
 
 
 def make_ca(directory, name):
-    """A CA, and a server certificate it signed for 127.0.0.1, localhost and api.apify.example, as PEM files."""
-    x509 = pytest.importorskip("cryptography.x509", reason="cryptography (pinned in requirements-dev.txt) makes the test certificates")
+    """A CA, and a server certificate it signed for 127.0.0.1, localhost and api.apify.example, as PEM files.
+
+    Made with cryptography where it is installed (ansible-core needs it, but ansible-test's unit
+    venv does not have it), else with the openssl command; without either, the TLS tests skip.
+    """
+    directory.mkdir()
+    files = {"ca": directory / "ca.pem", "cert": directory / "server.pem", "key": directory / "server.key"}
+    try:
+        import cryptography.x509  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+    except ImportError:
+        if shutil.which("openssl") is None:
+            pytest.skip("neither cryptography nor the openssl command is here to make the test certificates")
+        make_ca_with_openssl(directory, name, files)
+    else:
+        make_ca_with_cryptography(name, files)
+    return files
+
+
+def make_ca_with_cryptography(name, files):
+    from cryptography import x509  # pylint: disable=import-outside-toplevel
     from cryptography.hazmat.primitives import hashes, serialization  # pylint: disable=import-outside-toplevel
     from cryptography.hazmat.primitives.asymmetric import ec  # pylint: disable=import-outside-toplevel
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID  # pylint: disable=import-outside-toplevel
@@ -1220,12 +1276,32 @@ def make_ca(directory, name):
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    directory.mkdir()
-    files = {"ca": directory / "ca.pem", "cert": directory / "server.pem", "key": directory / "server.key"}
     files["ca"].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     files["cert"].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     files["key"].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    return files
+
+
+def make_ca_with_openssl(directory, name, files):
+    """The same with the openssl command (1.1.1 or newer: -addext)."""
+    ca_key, request, extensions = directory / "ca.key", directory / "server.csr", directory / "server.ext"
+    extensions.write_text(
+        "subjectAltName = IP:127.0.0.1, DNS:localhost, DNS:%s\n"
+        "basicConstraints = critical, CA:FALSE\n"
+        "extendedKeyUsage = serverAuth\n"
+        "subjectKeyIdentifier = hash\n"
+        "authorityKeyIdentifier = keyid\n" % EXAMPLE
+    )
+    curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    commands = [
+        ["openssl", "req", "-x509", *curve, "-keyout", str(ca_key), "-out", str(files["ca"]), "-days", "1"]
+        + ["-subj", "/CN=apify.platform test CA " + name, "-addext", "basicConstraints = critical, CA:TRUE"]
+        + ["-addext", "keyUsage = critical, keyCertSign, cRLSign", "-addext", "subjectKeyIdentifier = hash"],
+        ["openssl", "req", "-new", *curve, "-keyout", str(files["key"]), "-out", str(request), "-subj", "/CN=" + EXAMPLE],
+        ["openssl", "x509", "-req", "-in", str(request), "-CA", str(files["ca"]), "-CAkey", str(ca_key), "-CAcreateserial"]
+        + ["-out", str(files["cert"]), "-days", "1", "-sha256", "-extfile", str(extensions)],
+    ]
+    for command in commands:
+        subprocess.run(command, check=True, capture_output=True, timeout=WAIT * 4)
 
 
 @pytest.fixture(scope="module")
@@ -1314,6 +1390,27 @@ def test_verify_setting_reads_os_environ_unless_given(monkeypatch):
     assert verify_setting(True) == "/from/env.pem"
     assert verify_setting(True, {}) is True
     assert Session("https://api.apify.example", environ={}).verify is True
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: _session.never_sent() knows only a failed connect; a POST stopped at the TLS handshake, at the proxy, "
+    "or by a missing SOCKS library is taken as sent (client.sent, changed, 'may or may not have happened')",
+)
+@pytest.mark.parametrize("case", ["certificate", "proxy-refused", "socks-without-pysocks"])
+def test_a_post_stopped_before_any_byte_of_it_left_was_never_sent(tls_server, clients, monkeypatch, case):
+    if case == "certificate":
+        url = tls_server.url  # the certificate is checked in the handshake, before the request is written
+    else:
+        url = "https://api.apify.com"  # never reached: the proxy is refused, or cannot be used at all
+        scheme = "http" if case == "proxy-refused" else "socks5"
+        monkeypatch.setenv("https_proxy", "%s://127.0.0.1:%d" % (scheme, closed_port()))
+    client = clients(url)
+    with pytest.raises(ApifyTransportError) as info:
+        client.post("/v2/actor-runs/X/reboot")
+    assert tls_server.requests == []
+    assert (info.value.sent, client.sent) == (False, [])
+    assert str(info.value).endswith("This happened before the request was sent. " + HINT)
 
 
 def test_https_through_a_connect_tunnel(tls_server, clients, proxy, certificates, resolve_example, monkeypatch):
