@@ -60,7 +60,8 @@ def _last_segment(value):
         candidate = segments[segments.index("runs") + 1]
     else:
         candidate = segments[-1] if segments else ""
-    return candidate if RUN_ID_RE.fullmatch(candidate) else None
+    # Apify's run IDs are 17 characters: anything else in a URL is a guess not worth making.
+    return candidate if len(candidate) == 17 and RUN_ID_RE.fullmatch(candidate) else None
 
 
 def check_resource_id(value, option):

@@ -732,11 +732,6 @@ def first_fast_then_slow(connection, request):
     return echo(connection, request)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a Deadline keeps the sockets of its request after their connection went back to the pool, so "
-    "a timer that fires between the answer's last byte and cancel() shuts down another request's connection",
-)
 def test_a_deadline_never_touches_a_connection_back_in_the_pool(serve):
     """The pooled connection is another thread's by the time this thread's deadline fires.
 
@@ -1392,11 +1387,6 @@ def test_verify_setting_reads_os_environ_unless_given(monkeypatch):
     assert Session("https://api.apify.example", environ={}).verify is True
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _session.never_sent() knows only a failed connect; a POST stopped at the TLS handshake, at the proxy, "
-    "or by a missing SOCKS library is taken as sent (client.sent, changed, 'may or may not have happened')",
-)
 @pytest.mark.parametrize("case", ["certificate", "proxy-refused", "socks-without-pysocks"])
 def test_a_post_stopped_before_any_byte_of_it_left_was_never_sent(tls_server, clients, monkeypatch, case):
     if case == "certificate":
