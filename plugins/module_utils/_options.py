@@ -93,7 +93,16 @@ def clean_token(token, required):
 
 
 def is_loopback(host):
-    if host.lower() == "localhost":
+    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1), and only those.
+
+    Strict on purpose: it decides where plain http may carry the token, and which
+    hosts are never reached through a proxy. (``*.localhost`` names are left out:
+    only the resolver decides where they go.)
+    """
+    if not host:
+        return False
+    host = host.strip("[]").rstrip(".").lower()
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback

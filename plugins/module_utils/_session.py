@@ -31,7 +31,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import heapq
-import ipaddress
 import itertools
 import os
 import socket
@@ -55,6 +54,8 @@ except ImportError as exc:  # pragma: no cover - exercised by sanity's import te
     requests = None
     HTTPAdapter = AuthBase = object
     NewConnectionError = Urllib3ProxyError = Urllib3SSLError = None
+
+from ansible_collections.apify.platform.plugins.module_utils._options import is_loopback
 
 # Variables naming a CA bundle, in the order requests (then OpenSSL) reads them.
 CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR")
@@ -277,19 +278,6 @@ class ApifyAdapter(HTTPAdapter):
 
 def _no_redirect_target(_response):
     return None
-
-
-def is_loopback(host):
-    """True for ``localhost`` (and ``*.localhost``) and loopback addresses."""
-    if not host:
-        return False
-    host = host.strip("[]").rstrip(".").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def verify_setting(validate_certs, environ=None):
