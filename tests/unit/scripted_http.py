@@ -383,6 +383,15 @@ def make_run(run_id=RUN_ID, status="RUNNING", reboot_count=0, **overrides):
     return run
 
 
+def bare_run(status="RUNNING", count=0, **extra):
+    """The few fields the pure decisions read: ``stats.rebootCount`` = ``count`` (None: left out)."""
+    value = {"id": RUN_ID, "status": status, "stats": {"restartCount": 0}}
+    if count is not None:
+        value["stats"]["rebootCount"] = count
+    value.update(extra)
+    return value
+
+
 def make_short_run(index, status="SUCCEEDED", run_id=None):
     """A list item (the API's short run object); IDs are 17 characters, like real ones."""
     return {

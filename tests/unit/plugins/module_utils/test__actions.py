@@ -16,23 +16,14 @@ import pytest
 from ansible_collections.apify.platform.plugins.module_utils._actions import Abort, Reboot
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyResponseError
 from ansible_collections.apify.platform.plugins.module_utils._procedure import ACTED, ENDED, NOT_ACTED, UNKNOWN
+from ansible_collections.apify.platform.tests.unit.scripted_http import RUN_ID, bare_run as run
 
-RUN_ID = "3KH8gEpp4d8uQSe8T"
 NOT_FINISHED = ("READY", "RUNNING", "TIMING-OUT")
 FINISHED = ("SUCCEEDED", "FAILED", "TIMED-OUT", "ABORTED")
 OTHER_FINISHED = ("SUCCEEDED", "FAILED", "TIMED-OUT")  # finished, but not by an abort
 ALL_STATUSES = NOT_FINISHED + FINISHED + ("ABORTING",)
 # What a run can look like that no known status describes.
 ODD_STATUSES = ("WEIRD", "", None)
-
-
-def run(status="RUNNING", count=0, **extra):
-    """A run as the API returns it, with ``stats.rebootCount`` = ``count`` (None: left out)."""
-    value = {"id": RUN_ID, "status": status, "stats": {"restartCount": 0}}
-    if count is not None:
-        value["stats"]["rebootCount"] = count
-    value.update(extra)
-    return value
 
 
 # == Abort =========================================================================================

@@ -23,12 +23,7 @@ from ansible_collections.apify.platform.plugins.module_utils import _procedure
 from ansible_collections.apify.platform.plugins.module_utils._actions import Abort, Reboot
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyRunStateError
 from ansible_collections.apify.platform.plugins.module_utils._procedure import Options, Procedure
-
-RUN_ID = "3KH8gEpp4d8uQSe8T"
-
-
-def run(status, count=0):
-    return {"id": RUN_ID, "status": status, "stats": {"rebootCount": count}}
+from ansible_collections.apify.platform.tests.unit.scripted_http import RUN_ID, bare_run as run
 
 
 class FakeClient:

@@ -15,6 +15,7 @@ from ansible_collections.apify.platform.plugins.module_utils import _procedure, 
 from ansible_collections.apify.platform.plugins.module_utils._actions import Reboot
 from ansible_collections.apify.platform.plugins.module_utils._procedure import ACTED as REBOOTED, ENDED, NOT_ACTED as NOT_REBOOTED, UNKNOWN
 from ansible_collections.apify.platform.plugins.module_utils._run_facts import describe_status, reboot_count
+from ansible_collections.apify.platform.tests.unit.scripted_http import RUN_ID, bare_run as run
 
 
 def decide(run, max_reboot_count=None):
@@ -27,17 +28,6 @@ def verify(before, after):
 
 def summarize(entries, check_mode=False):
     return _procedure.summarize(entries, "rebooted", check_mode=check_mode)
-
-
-RUN_ID = "3KH8gEpp4d8uQSe8T"
-
-
-def run(status="RUNNING", count=0, **extra):
-    value = {"id": RUN_ID, "status": status, "stats": {"restartCount": 0}}
-    if count is not None:
-        value["stats"]["rebootCount"] = count
-    value.update(extra)
-    return value
 
 
 def test_constants():
