@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: stuck_runs
 short_description: Split Apify runs into those that look stuck and the rest, with reasons and signals
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Takes full run objects (as returned by M(apify.platform.apify_run_info) with O(apify.platform.apify_run_info#module:details=true),
     and O(apify.platform.apify_run_info#module:progress=true) for the progress criteria) and returns the C(RUNNING) runs that

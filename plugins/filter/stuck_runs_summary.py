@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: stuck_runs_summary
 short_description: Sum up a stuck-run sweep for a report
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Combines the output of P(apify.platform.stuck_runs#filter), the registered results of
     M(apify.platform.apify_run_reboot) and M(apify.platform.apify_run_abort) (with C(run_ids)), and the runs that

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: apify_run_abort
 short_description: Abort Apify Actor runs that have not finished, safely
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Aborts Apify Actor runs through C(POST /v2/actor-runs/{runId}/abort), on the same safe procedure
     as M(apify.platform.apify_run_reboot).

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: apify_run_info
 short_description: Read Apify Actor runs
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - With O(run_id), returns that run (C(GET /v2/actor-runs/{runId})); this works without a token,
     as the API allows.

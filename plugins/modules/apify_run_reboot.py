@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: apify_run_reboot
 short_description: Reboot a running Apify Actor run, safely
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reboots an Apify Actor run through C(POST /v2/actor-runs/{runId}/reboot). The run keeps its ID,
     build, input and storages; its container restarts, so state held only in memory is lost.
