@@ -363,7 +363,7 @@ def docs(session: nox.Session) -> None:
     # antsibull-docs titles the index "Apify.Platform" (title case); the collection is apify.platform.
     index = out / "src" / "rst" / "index.rst"
     index.write_text(index.read_text().replace("\nApify.Platform\n==============\n", "\napify.platform\n==============\n", 1))
-    fragments = [f for f in (ROOT / "changelogs" / "fragments").glob("*.y*ml")]
+    fragments = list((ROOT / "changelogs" / "fragments").glob("*.y*ml"))
     if fragments:  # unreleased changes: preview the notes the next release would get
         version = os.environ.get("NEXT_VERSION") or _next_patch_version()
         with session.chdir(prepared.current_path):  # a scratch copy: nothing is released

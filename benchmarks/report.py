@@ -48,7 +48,13 @@ def derive(data):
         _target("(c) at least 50x faster than (a) at N=%d%s" % (n, scaled), by_key["c"]["vs_a"], ">=", 50, "x"),
         _target("(c) within 1.3x of the floor", by_key["c"]["vs_floor"], "<=", 1.3, "x"),
         _target("(b) at least 1.6x faster than (a)", by_key["b"]["vs_a"], ">=", 1.6, "x"),
-        _target("(c)'s requests (first request to last answer) within 1.3x of concurrent (d)'s, the same %d requests" % (2 * n), requests_c / requests_d, "<=", 1.3, "x"),
+        _target(
+            "(c)'s requests (first request to last answer) within 1.3x of concurrent (d)'s, the same %d requests" % (2 * n),
+            requests_c / requests_d,
+            "<=",
+            1.3,
+            "x",
+        ),
     ]
     if c_mem:
         targets.append(
