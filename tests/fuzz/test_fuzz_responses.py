@@ -255,12 +255,14 @@ TRANSPORT_ERRORS = st.sampled_from(
 )
 # Content-Length: the body's own, none (streamed), or more than an answer may be.
 DECLARED = st.sampled_from([True, True, True, False, MAX_ANSWER_BYTES + 1])
-# Failures after which the request cannot have reached the API.
-NEVER_SENT = (requests.exceptions.ConnectTimeout,)
+# Failures after which the request cannot have reached the API: a failed connect, a refused proxy
+# tunnel, a refused certificate, no SOCKS library (what _session.never_sent() is unit-tested for).
+NEVER_SENT = (requests.exceptions.ConnectTimeout, requests.exceptions.ProxyError, requests.exceptions.InvalidSchema)
 
 
 def never_sent(exc):
-    return isinstance(exc, NEVER_SENT) or "NewConnectionError" in repr(exc.args)
+    text = repr(exc.args)
+    return isinstance(exc, NEVER_SENT) or "NewConnectionError" in text or "SSLCertVerificationError" in text
 
 
 @st.composite
