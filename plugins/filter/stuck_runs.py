@@ -122,31 +122,14 @@ from datetime import datetime, timezone
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.apify.platform.plugins.module_utils._run_facts import RUNNING, reboot_count
+from ansible_collections.apify.platform.plugins.module_utils._run_facts import RUNNING, parse_time, reboot_count
 
-_TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ")
 # The verdicts: every input run gets exactly one.
 STUCK = "stuck"
 EXHAUSTED = "exhausted"
 SKIPPED = "skipped"
 # The signals every decision reports (None when unknown); observe mode adds handled_before and items_before.
 SIGNAL_KEYS = ("age_minutes", "memory_percent", "idle_minutes", "cpu_percent", "handled", "pending", "items", "reboot_count")
-
-
-def parse_time(text):
-    """An API timestamp (``2026-11-28T07:34:24.202Z``) as an aware datetime, or None."""
-    if not isinstance(text, str):
-        return None
-    for fmt in _TIME_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).replace(tzinfo=timezone.utc)
-        except ValueError:
-            continue
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def _is_number(value):

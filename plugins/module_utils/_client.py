@@ -13,7 +13,7 @@ Retry rules:
 * idempotent requests (GET) are retried on 429, 5xx, timeouts and connection
   errors;
 * other requests (POST) only on 429, because a 429 means the API did not act.
-  Whether a failed POST acted is for the caller to find out (``_rebooter.py``).
+  Whether a failed POST acted is for the caller to find out (``_procedure.py``).
 
 Bounds on every answer, each a clear error naming the limit: its size
 (``MAX_ANSWER_BYTES``), its JSON nesting depth (``MAX_JSON_DEPTH``) and the
@@ -158,14 +158,15 @@ class ApifyClient:
             try:
                 response = self.session.send(method, path, params, self.headers, self.timeout)
             except requests.exceptions.RequestException as exc:
-                raise self._transport_error(method, path, shown, exc, limit, sent=not never_sent(exc)) from None
+                sent = not never_sent(exc)  # it may have gone out before the connection broke
+                self._record(method, path, sent)
+                raise self._transport_error(method, shown, exc, limit, sent) from None
             except OSError as exc:  # requests checks a CA bundle path before it connects
                 raise ApifyConfigError(
                     "%s %s was not sent: %s. Check REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, SSL_CERT_FILE and SSL_CERT_DIR."
                     % (method, shown, shorten(self.redact(str(exc))))
                 ) from None
-            if method != "GET":
-                self.sent.append("%s %s" % (method, path))
+            self._record(method, path, True)
             try:
                 if 100 <= response.status_code < 200:
                     # http.client skips only "100 Continue": any other interim answer would be
@@ -182,16 +183,19 @@ class ApifyClient:
                     # Cut by the deadline, an answer can look whole (close-delimited, or cut between headers).
                     raise requests.exceptions.ReadTimeout("the deadline passed while the answer was read")
             except requests.exceptions.RequestException as exc:
-                raise self._transport_error(method, path, shown, exc, limit, sent=True) from None
+                raise self._transport_error(method, shown, exc, limit, True) from None
             finally:
                 # Closes the connection unless the body was read to its end.
                 response.close()
         return response.status_code, response.reason, response.headers, body
 
-    def _transport_error(self, method, path, shown, exc, limit, sent):
+    def _record(self, method, path, sent):
+        """Note a request that may change something once it has gone out (see ``sent``)."""
+        if sent and method != "GET":
+            self.sent.append("%s %s" % (method, path))
+
+    def _transport_error(self, method, shown, exc, limit, sent):
         timed_out = limit.expired or isinstance(exc, requests.exceptions.Timeout)
-        if sent and method != "GET" and "%s %s" % (method, path) not in self.sent[-1:]:
-            self.sent.append("%s %s" % (method, path))  # it may have gone out before the connection broke
         return ApifyTransportError(method, shown, self._describe(exc, timed_out), timeout=timed_out, sent=sent)
 
     def _read_bounded(self, method, shown, response):
@@ -263,8 +267,6 @@ class ApifyClient:
         try:
             document = json.loads(body.decode("utf-8"))
         except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly nested JSON
-            document = _NOT_JSON
-        if document is _NOT_JSON:
             # Redact before cutting, or a token across the cut would survive in part.
             snippet = self.redact(body.decode("utf-8", "replace"))[:80]
             raise ApifyResponseError(
@@ -273,7 +275,7 @@ class ApifyClient:
                 status=status,
                 accepted=True,
                 reason="the body is not JSON (Content-Type %s, %d bytes, starting %r)" % (headers.get("Content-Type", "missing"), len(body), snippet),
-            )
+            ) from None
         if nesting_exceeds(document, MAX_JSON_DEPTH):
             raise ApifyResponseError(
                 method,
@@ -316,9 +318,6 @@ class ApifyClient:
         except (TypeError, ValueError, RecursionError):
             text = type(value).__name__
         return shorten(self.redact(text), limit)
-
-
-_NOT_JSON = object()
 
 
 def nesting_exceeds(document, limit):

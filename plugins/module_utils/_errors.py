@@ -25,8 +25,8 @@ class ApifyError(Exception):
     kind = "error"
     # Set by the caller when the failure came after a request that may have acted went out.
     changed = False
-    # Set by the caller when that request is known not to have rebooted the run (None: as changed).
-    rebooted = None
+    # Set by the caller when that request is known not to have done its action (None: as changed).
+    done = None
 
     def __init__(self, message):
         super().__init__(message)

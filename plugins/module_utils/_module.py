@@ -21,7 +21,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.apify.platform.plugins.module_utils._client import REDACTED, ApifyClient
-from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyConfigError, ApifyError
+from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyConfigError, ApifyError, shorten
 from ansible_collections.apify.platform.plugins.module_utils._options import (
     check_not_negative,
     check_positive,
@@ -108,16 +108,13 @@ class ApifyModule(AnsibleModule):
                 result["run"] = exc.run
         except Exception as exc:  # pylint: disable=broad-exception-caught  # never a traceback: see the docstring
             changed = self.sent_changes()
+            what = "%s: %s" % (type(exc).__name__, shorten(str(exc)))
             result = {
                 "failed": True,
                 "changed": changed,
-                "msg": "Internal error in the apify.platform collection (%s: %s); please report it. %s"
-                % (
-                    type(exc).__name__,
-                    str(exc)[:300],
-                    "A request that may have changed a run had been sent." if changed else "No request that changes anything was sent.",
-                ),
-                "error": {"kind": "internal", "message": "%s: %s" % (type(exc).__name__, str(exc)[:300])},
+                "msg": "Internal error in the apify.platform collection (%s); please report it. %s"
+                % (what, "A request that may have changed a run had been sent." if changed else "No request that changes anything was sent."),
+                "error": {"kind": "internal", "message": what},
             }
         for warning in result.pop("warnings", None) or []:
             self.warn(self._masked(warning))

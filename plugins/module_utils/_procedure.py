@@ -124,7 +124,7 @@ class Procedure:
             entry = {
                 "run_id": run_id,
                 "changed": exc.changed,
-                self.action.past: exc.changed if exc.rebooted is None else exc.rebooted,
+                self.action.past: exc.changed if exc.done is None else exc.done,
                 "failed": True,
                 "run": getattr(exc, "run", None),
                 "msg": exc.message,
@@ -188,7 +188,7 @@ class Procedure:
                 outcome, now = self._verify(run_id, before, failure)
             if outcome in (ACTED, ENDED):
                 return outcome, now, acted or outcome == ACTED
-            if outcome == NOT_ACTED and acted and isinstance(failure, ApifyResponseError):
+            if outcome == NOT_ACTED and isinstance(failure, ApifyResponseError):
                 # The API answered, with something not to be believed, and the evidence did
                 # not move: asking again could act twice.
                 outcome = UNKNOWN
@@ -202,7 +202,7 @@ class Procedure:
                     % (run_id, action.past, action.evidence_name, sends, action.noun, action.no_evidence)
                 )
                 failure.changed = acted
-                failure.rebooted = False
+                failure.done = False
                 raise failure
             error = ApifyRebootUncertainError(
                 "The %s of run %s may or may not have happened: the request failed (%s) and the run's state "

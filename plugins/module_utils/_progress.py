@@ -19,20 +19,10 @@ import datetime
 
 from ansible_collections.apify.platform.plugins.module_utils._batch import map_concurrently
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyError
+from ansible_collections.apify.platform.plugins.module_utils._run_facts import parse_time
 from ansible_collections.apify.platform.plugins.module_utils._runs import get_run_storage
 
 KINDS = ("request-queue", "dataset")
-
-
-def parse_time(text):
-    """An ISO 8601 time of the API (``2026-11-28T07:34:24.202Z``) as an aware datetime, or None."""
-    if not isinstance(text, str):
-        return None
-    try:
-        value = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
 
 
 def progress(run, storages, now):

@@ -12,6 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from datetime import datetime, timezone
+
 READY = "READY"
 RUNNING = "RUNNING"
 TIMING_OUT = "TIMING-OUT"
@@ -21,8 +23,27 @@ TERMINAL_STATUSES = frozenset(["SUCCEEDED", "FAILED", "TIMED-OUT", ABORTED])
 # Every status of the lifecycle, in its order (for choices and docs).
 STATUSES = (READY, RUNNING, "SUCCEEDED", "FAILED", TIMING_OUT, "TIMED-OUT", ABORTING, ABORTED)
 
+# How the API writes times; anything else ISO 8601 is read by fromisoformat().
+_TIME_FORMATS = ("%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ")
+
 # The fields of a run that a batch result keeps by default (see compact_run()).
 COMPACT_RUN_FIELDS = ("id", "status", "startedAt", "finishedAt")
+
+
+def parse_time(text):
+    """An API timestamp (``2026-11-28T07:34:24.202Z``) as an aware datetime, or None."""
+    if not isinstance(text, str):
+        return None
+    for fmt in _TIME_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=timezone.utc)
+        except ValueError:
+            continue
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def reboot_count(run):

@@ -20,10 +20,10 @@ retries or JSON (``_client.py`` does).
   idle connection before reuse and drops it if the server closed it or sent
   bytes nobody asked for. ``reset()`` drops every idle connection: the client
   calls it when an answer left a connection's state unclear.
-* ``deadline(seconds)`` bounds a whole request, connect to last byte: a timer
-  shuts the request's socket down when the time is up, so a server that drips
-  its answer a byte at a time is cut off (a socket timeout bounds only one
-  read). Redirects are never followed (``allow_redirects=False`` in the client).
+* ``deadline(seconds)`` bounds a whole request, connect to last byte: one
+  watchdog thread shuts the request's sockets down when the time is up, so a
+  server that drips its answer a byte at a time is cut off (a socket timeout
+  bounds only one read). Redirects are never followed (``allow_redirects=False`` in the client).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -90,7 +90,6 @@ class Deadline:
     """
 
     def __init__(self, seconds):
-        self.seconds = seconds
         self.expired = False
         self.cancelled = False
         self._sockets = []

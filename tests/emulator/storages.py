@@ -14,14 +14,11 @@ from .runs import ACTIVE, DEFAULT_USER_ID, RunRecord, iso
 _CONSOLE = "https://console.apify.com/storage"
 
 
-def request_queue(record: RunRecord, now: float) -> dict:
-    """The run's default request queue (spec ``RequestQueue``); 404 if the run has none."""
-    queue = record.progress.read_queue(now, record.status in ACTIVE)
-    if queue is None:
-        raise ApiError(404, "record-not-found", "Request queue was not found")
-    modified = record.started if queue.modified is None else queue.modified
+def _common(record: RunRecord, storage_id: str, modified, now: float) -> dict:
+    """The fields every default storage shares: who owns it and when it was touched."""
+    modified = record.started if modified is None else modified
     return {
-        "id": record.queue_id,
+        "id": storage_id,
         "name": None,  # default storages are unnamed
         "userId": DEFAULT_USER_ID,
         "actId": record.act_id,
@@ -29,6 +26,16 @@ def request_queue(record: RunRecord, now: float) -> dict:
         "createdAt": iso(min(record.started, modified)),
         "modifiedAt": iso(modified),
         "accessedAt": iso(max(now, modified)),
+    }
+
+
+def request_queue(record: RunRecord, now: float) -> dict:
+    """The run's default request queue (spec ``RequestQueue``); 404 if the run has none."""
+    queue = record.progress.read_queue(now, record.status in ACTIVE)
+    if queue is None:
+        raise ApiError(404, "record-not-found", "Request queue was not found")
+    return {
+        **_common(record, record.queue_id, queue.modified, now),
         "totalRequestCount": queue.total,
         "handledRequestCount": queue.handled,
         "pendingRequestCount": queue.pending,
@@ -51,16 +58,8 @@ def dataset(record: RunRecord, now: float) -> dict:
     state = record.progress.read_dataset(now, record.status in ACTIVE)
     if state is None:
         raise ApiError(404, "record-not-found", "Dataset was not found")
-    modified = record.started if state.modified is None else state.modified
     return {
-        "id": record.dataset_id,
-        "name": None,
-        "userId": DEFAULT_USER_ID,
-        "actId": record.act_id,
-        "actRunId": record.id,
-        "createdAt": iso(min(record.started, modified)),
-        "modifiedAt": iso(modified),
-        "accessedAt": iso(max(now, modified)),
+        **_common(record, record.dataset_id, state.modified, now),
         "itemCount": state.items,
         "cleanItemCount": state.clean,
         "consoleUrl": f"{_CONSOLE}/datasets/{record.dataset_id}",

@@ -144,7 +144,7 @@ def test_transport_error_sent_and_interim():
 
 def test_changed_and_rebooted_default_to_not_set():
     err = ApifyError("m")
-    assert (err.changed, err.rebooted) == (False, None)
+    assert (err.changed, err.done) == (False, None)
 
 
 def test_response_error_with_json_path():

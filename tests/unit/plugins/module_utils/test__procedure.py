@@ -303,7 +303,7 @@ def test_failed_post_resends_are_bounded_by_retries(fake):
     assert err.kind == "api"  # the last failure, with its own kind
     assert err.status == 500
     # Three requests reached the API and it did not refuse them: changed, though not rebooted.
-    assert (err.changed, err.rebooted) == (True, False)
+    assert (err.changed, err.done) == (True, False)
     assert str(err).startswith("Apify API answered HTTP 500")
     assert str(err).endswith("Run %s was not rebooted as far as its reboot count shows: 3 reboot request(s) failed and the count did not move." % fake.RUN_ID)
     assert fake.http.methods == ["GET"] + ["POST", "GET"] * 3
@@ -359,7 +359,7 @@ def test_post_never_sent_resends_exhausted_is_unchanged(fake):
     fake.http.script("POST", fake.REBOOT_PATH, fake.refused())
     with pytest.raises(ApifyTransportError) as info:
         rebooter(fake, retries=2).run(fake.RUN_ID)
-    assert (info.value.changed, info.value.rebooted, info.value.sent) == (False, False, False)
+    assert (info.value.changed, info.value.done, info.value.sent) == (False, False, False)
     assert "3 reboot request(s) failed" in str(info.value)
     assert fake.http.methods == ["GET", "POST", "POST", "POST"]
     assert fake.clock.sleeps == [0.5, 1.0]
@@ -370,7 +370,7 @@ def test_post_never_sent_then_sent_and_failed_is_changed(fake):
     fake.http.script("POST", fake.REBOOT_PATH, fake.refused(), fake.error(500))
     with pytest.raises(ApifyApiError) as info:
         rebooter(fake, retries=1).run(fake.RUN_ID)
-    assert (info.value.changed, info.value.rebooted) == (True, False)
+    assert (info.value.changed, info.value.done) == (True, False)
     assert fake.http.methods == ["GET", "POST", "POST", "GET"]
 
 
