@@ -202,7 +202,7 @@ class ApifyClient:
     def _transport_error(self, method, shown, exc, limit, sent, accepted=False):
         timed_out = limit.expired or isinstance(exc, requests.exceptions.Timeout)
         reason = self._describe(exc, timed_out)
-        if accepted:
+        if accepted and method != "GET":  # for a read it changes nothing: the read is simply retried
             reason = "the API answered with a 2xx status, then the answer broke: " + reason
         return ApifyTransportError(method, shown, reason, timeout=timed_out, sent=sent, accepted=accepted)
 
