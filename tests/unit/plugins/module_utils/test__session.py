@@ -574,7 +574,10 @@ def test_session_reset_keeps_the_pools_open_for_other_threads(serve):
     server = serve()
     session = Session(server.url, TOKEN)
     try:
-        session.send("GET", "/v2/one", None, {}, WAIT).close()
+        response = session.send("GET", "/v2/one", None, {}, WAIT)
+        assert response.json()["connection"] == 1  # read to the end: the connection goes back to the pool
+        response.close()
+        assert server.closed == 0
         adapter = session.requests.get_adapter(server.url)
         pool = adapter.poolmanager.connection_from_url(server.url)  # what a worker holds before urlopen
         session.reset()
