@@ -578,13 +578,14 @@ def test_session_reset_keeps_the_pools_open_for_other_threads(serve):
         assert response.json()["connection"] == 1  # read to the end: the connection goes back to the pool
         response.close()
         assert server.closed == 0
-        adapter = session.requests.get_adapter(server.url)
-        pool = adapter.poolmanager.connection_from_url(server.url)  # what a worker holds before urlopen
+        manager = session.requests.get_adapter(server.url).poolmanager
+        (key,) = manager.pools.keys()
+        pool = manager.pools[key]  # the pool the request used: what a worker holds before urlopen
         session.reset()
         server.wait_for(lambda: server.closed == 1, "reset() to close the idle connection", within=RESET_SEEN_WITHIN)
         answer = pool.urlopen("GET", "/v2/two", retries=False, preload_content=True)
         assert json.loads(answer.data)["connection"] == 2
-        assert adapter.poolmanager.connection_from_url(server.url) is pool  # the same pool, still in use
+        assert list(manager.pools.keys()) == [key] and manager.pools[key] is pool  # the same pool, still in use
     finally:
         session.close()
 
