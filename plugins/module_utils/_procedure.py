@@ -217,7 +217,7 @@ class Procedure:
                 # The last failure keeps its kind (api, transport). Not sent again: the API got
                 # the request and may still act on it.
                 failure.append(
-                    "Run %s was not %s as far as %s shows after watching it for %g s: the %s request failed and %s. "
+                    "Run %s was not %s as far as %s shows after watching it for %.0f s: the %s request failed and %s. "
                     "It was not sent again, since the API received it." % (run_id, action.past, action.evidence_name, watched, action.noun, action.no_evidence)
                 )
                 failure.changed = True
@@ -226,7 +226,7 @@ class Procedure:
             if accepted:
                 error = ApifyRebootUncertainError(
                     "The %s of run %s was accepted by the API (a 2xx answer) but the answer could not be used (%s), and the "
-                    "run's state does not show it after watching for %g s (%s). It was not sent again. Check the run before "
+                    "run's state does not show it after watching for %.0f s (%s). It was not sent again. Check the run before "
                     "trying again." % (action.noun, run_id, failure.message, watched, action.evidence_text(before, now))
                 )
             else:

@@ -23,7 +23,7 @@ description:
     O(timeout). C(ABORTING) or C(ABORTED) means the request acted; either way the task reports
     C(changed=true), and the request is not sent again.
   - If the run finishes on its own just before the abort arrives, the API answers with the finished
-    run: the task reports C(changed=true) (the API received the request) and C(aborted=false).
+    run, and the task reports C(changed=true) (the API received the request) and C(aborted=false).
 author:
   - apify.platform maintainers (@apify-platform)
 extends_documentation_fragment:

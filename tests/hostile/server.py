@@ -22,7 +22,16 @@ import threading
 import time
 from urllib.parse import parse_qsl, urlsplit
 
-REASONS = {103: "Early Hints", 200: "OK", 307: "Temporary Redirect", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed", 500: "Internal Server Error"}
+REASONS = {
+    103: "Early Hints",
+    200: "OK",
+    307: "Temporary Redirect",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    500: "Internal Server Error",
+}
 MAX_LINE = 16384
 MAX_HEADERS = 100
 MAX_BODY = 1 << 20

@@ -258,7 +258,10 @@ def check_received_not_done():
     redirected, ended = REBOOTS
     expect(POSTS == [RUN_A, RUN_B], "A and B POSTed once each: %s" % POSTS)
     expect(redirected.get("failed") and redirected.get("changed"), "the redirected POST failed, changed (the server got it): %r" % redirected.get("msg"))
-    expect(not ended.get("failed") and ended.get("changed") and not ended.get("rebooted"), "the POST answered with a finished run: changed, not rebooted: %r" % ended.get("msg"))
+    expect(
+        not ended.get("failed") and ended.get("changed") and not ended.get("rebooted"),
+        "the POST answered with a finished run: changed, not rebooted: %r" % ended.get("msg"),
+    )
     expect((ended.get("run") or {}).get("status") == "SUCCEEDED", "B is returned as the server has it, SUCCEEDED")
 
 
