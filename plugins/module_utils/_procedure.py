@@ -275,7 +275,8 @@ class Procedure:
             )
             error.changed = True
             raise error from None
-        return outcome, now, self._now() - started
+        # Seconds watched: the whole window when nothing moved, else until the evidence spoke.
+        return outcome, now, settle if outcome == NOT_ACTED else self._now() - started
 
     # -- waiting ----------------------------------------------------------------
 
