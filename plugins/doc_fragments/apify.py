@@ -25,8 +25,8 @@ options:
       - Root URL of the Apify API, without a path.
       - Must use C(https://); plain C(http://) is accepted only for a loopback host
         (V(localhost), V(127.0.0.1), V(::1)), because the token would otherwise travel in clear.
-      - A loopback O(api_url) (V(localhost), a name ending in C(.localhost), C(127.0.0.0/8), V(::1))
-        is always reached directly, never through a proxy.
+      - A loopback O(api_url) (V(localhost), C(127.0.0.0/8), V(::1)) is always reached directly, never through a proxy.
+        Other names, also those ending in C(.localhost), are not taken for loopback, since the resolver decides where they go.
       - If not set, the environment variable E(APIFY_API_BASE_URL) is used.
     type: str
     default: https://api.apify.com

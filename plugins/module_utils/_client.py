@@ -39,7 +39,7 @@ from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyTransportError,
     shorten,
 )
-from ansible_collections.apify.platform.plugins.module_utils._session import Session, deadline, never_sent, requests
+from ansible_collections.apify.platform.plugins.module_utils._session import Session, deadline, is_ca_bundle_error, never_sent, requests
 from ansible_collections.apify.platform.plugins.module_utils._version import COLLECTION_VERSION
 
 USER_AGENT = "apify.platform-ansible-collection/%s" % COLLECTION_VERSION
@@ -161,11 +161,15 @@ class ApifyClient:
                 sent = not never_sent(exc)  # it may have gone out before the connection broke
                 self._record(method, path, sent)
                 raise self._transport_error(method, shown, exc, limit, sent) from None
-            except OSError as exc:  # requests checks a CA bundle path before it connects
-                raise ApifyConfigError(
-                    "%s %s was not sent: %s. Check REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, SSL_CERT_FILE and SSL_CERT_DIR."
-                    % (method, shown, shorten(self.redact(str(exc))))
-                ) from None
+            except OSError as exc:
+                if is_ca_bundle_error(exc):  # requests checks a CA bundle path before it connects
+                    raise ApifyConfigError(
+                        "%s %s was not sent: %s. Check REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, SSL_CERT_FILE and SSL_CERT_DIR."
+                        % (method, shown, shorten(self.redact(str(exc))))
+                    ) from None
+                # Any other OSError: where it came from, the request may have gone out.
+                self._record(method, path, True)
+                raise self._transport_error(method, shown, exc, limit, True) from None
             self._record(method, path, True)
             try:
                 if 100 <= response.status_code < 200:
@@ -183,7 +187,8 @@ class ApifyClient:
                     # Cut by the deadline, an answer can look whole (close-delimited, or cut between headers).
                     raise requests.exceptions.ReadTimeout("the deadline passed while the answer was read")
             except requests.exceptions.RequestException as exc:
-                raise self._transport_error(method, shown, exc, limit, True) from None
+                # After a 2xx status line the API has taken the request, whatever happens to the body.
+                raise self._transport_error(method, shown, exc, limit, True, accepted=200 <= response.status_code < 300) from None
             finally:
                 # Closes the connection unless the body was read to its end.
                 response.close()
@@ -194,9 +199,12 @@ class ApifyClient:
         if sent and method != "GET":
             self.sent.append("%s %s" % (method, path))
 
-    def _transport_error(self, method, shown, exc, limit, sent):
+    def _transport_error(self, method, shown, exc, limit, sent, accepted=False):
         timed_out = limit.expired or isinstance(exc, requests.exceptions.Timeout)
-        return ApifyTransportError(method, shown, self._describe(exc, timed_out), timeout=timed_out, sent=sent)
+        reason = self._describe(exc, timed_out)
+        if accepted and method != "GET":  # for a read it changes nothing: the read is simply retried
+            reason = "the API answered with a 2xx status, then the answer broke: " + reason
+        return ApifyTransportError(method, shown, reason, timeout=timed_out, sent=sent, accepted=accepted)
 
     def _read_bounded(self, method, shown, response):
         declared = response.headers.get("Content-Length", "")

@@ -101,7 +101,7 @@ class ApifyTransportError(ApifyError):
 
     kind = "transport"
 
-    def __init__(self, method, path, reason, timeout=False, sent=True, interim=False):
+    def __init__(self, method, path, reason, timeout=False, sent=True, interim=False, accepted=False):
         self.method = method
         self.path = path
         self.reason = reason
@@ -110,6 +110,8 @@ class ApifyTransportError(ApifyError):
         self.interim = interim
         # False only when no connection was ever made: the request cannot have acted.
         self.sent = sent
+        # A 2xx status line had arrived before the answer broke: the API took the request.
+        self.accepted = accepted
         what = "timed out" if timeout else "failed"
         super().__init__("%s %s %s: %s" % (method, path, what, reason))
 

@@ -10,13 +10,19 @@ This is the centre of the collection. An action (reboot, abort: see
 read before and after) and what waiting for it means. Everything else is here,
 once:
 
-* The request is never sent again blindly. When it gets no trustworthy answer
-  (5xx, timeout, dropped connection, an answer not to be believed) the run is
-  read again and the action's evidence decides. Only when the evidence says
-  the action did not happen, and the failure was one where the API cannot have
-  acted on the request, is it sent again.
+* The request is sent again only after a failure where the API cannot have
+  acted on it: it never went out (connection refused, the pool closed), or
+  the API refused it (429, which the client retries). After any other failure
+  (5xx, timeout, a connection dropped before or during the answer, an answer
+  not to be believed) the run is watched for twice the request timeout (the
+  API's state lags its answers) and the action's evidence says what happened;
+  the request is not sent again, whatever it says.
+* An answer that began with a 2xx status was accepted by the API, even when
+  its body then broke: the action is reported done once the run shows it, and
+  uncertain otherwise; never sent again.
 * Once a request went out that the API did not refuse, the result says
-  ``changed`` whatever happens next.
+  ``changed`` whatever happens next (also for a redirect, and for an answer
+  showing the run already finished).
 * Check mode reads and decides but never sends the action.
 """
 
@@ -100,10 +106,20 @@ class Procedure:
 
         outcome, run, acted = self._act_once(run_id, before)
         if outcome == ENDED:
-            msg = "Run %s was left alone: it stopped running (status %s) just before the %s." % (run_id, run.get("status"), action.noun)
+            if acted:
+                # The API received the request (changed) but the run had finished on its own first.
+                msg = "Run %s was not %s: it stopped running (status %s) just before the %s request reached the API." % (
+                    run_id,
+                    action.past,
+                    run.get("status"),
+                    action.noun,
+                )
+            else:
+                msg = "Run %s was left alone: it stopped running (status %s) just before the %s." % (run_id, run.get("status"), action.noun)
             if options.fail_if_not_running:
                 error = ApifyRunStateError(msg + " Failing because fail_if_not_running is true.", run=run)
                 error.changed = acted
+                error.done = False
                 raise error
             return self._result(run_id, acted, run, msg, done=False)
         msg = action.done_msg(run_id, before, run)
@@ -162,8 +178,9 @@ class Procedure:
             try:
                 after = post_action(self.client, run_id, action.path, action.params(), expect=lambda answer: action.check_answer(run_id, before, answer))
                 if action.evidence(before, after) == ENDED:
-                    # The API answered with the run unchanged and finished: it ended on its own first.
-                    return ENDED, after, acted
+                    # The API took the request and answered with the run unchanged and finished: it had
+                    # ended on its own first. The server received it, so: changed, not done.
+                    return ENDED, after, True
                 return ACTED, after, True
             except ApifyApiError as exc:
                 if exc.status == 400:
@@ -174,40 +191,49 @@ class Procedure:
                 failure = exc
             except ApifyResponseError as exc:
                 if exc.status is not None and 300 <= exc.status < 400:
-                    # A redirect, never followed: the API sent us elsewhere instead of acting.
-                    exc.changed = acted
+                    # A redirect, never followed: the server received the request, so changed; not
+                    # known to be done, and not sent again.
+                    exc.changed = True
+                    exc.done = False
                     raise
                 failure = exc
             except ApifyTransportError as exc:
                 failure = exc
             if not _may_have_acted(failure):
-                # No connection was made: nothing to verify, and sending again is safe.
-                outcome, now = NOT_ACTED, before
-            else:
-                acted = True
-                outcome, now = self._verify(run_id, before, failure)
-            if outcome in (ACTED, ENDED):
-                return outcome, now, acted or outcome == ACTED
-            if outcome == NOT_ACTED and isinstance(failure, ApifyResponseError):
-                # The API answered, with something not to be believed, and the evidence did
-                # not move: asking again could act twice.
-                outcome = UNKNOWN
-            if outcome == NOT_ACTED and sends <= self.client.retries:
-                self._sleep(self.client.backoff_delay(sends - 1))
-                continue
-            if outcome == NOT_ACTED:
-                # The last failure keeps its kind (api, transport).
-                failure.append(
-                    "Run %s was not %s as far as %s shows: %d %s request(s) failed and %s."
-                    % (run_id, action.past, action.evidence_name, sends, action.noun, action.no_evidence)
-                )
+                # No byte of the request went out: the API cannot have acted, and sending again is safe.
+                if sends <= self.client.retries:
+                    self._sleep(self.client.backoff_delay(sends - 1))
+                    continue
+                failure.append("Run %s was not %s: %d %s request(s) could not be sent." % (run_id, action.past, sends, action.noun))
                 failure.changed = acted
                 failure.done = False
                 raise failure
-            error = ApifyRebootUncertainError(
-                "The %s of run %s may or may not have happened: the request failed (%s) and the run's state "
-                "cannot tell (%s). Check the run before trying again." % (action.noun, run_id, failure.message, action.evidence_text(before, now))
-            )
+            acted = True
+            outcome, now, watched = self._verify(run_id, before, failure)
+            if outcome in (ACTED, ENDED):
+                return outcome, now, True
+            accepted = getattr(failure, "accepted", False)
+            if outcome == NOT_ACTED and not accepted:
+                # The last failure keeps its kind (api, transport). Not sent again: the API got
+                # the request and may still act on it.
+                failure.append(
+                    "Run %s was not %s as far as %s shows after watching it for %.0f s: the %s request failed and %s. "
+                    "It was not sent again, since the API received it." % (run_id, action.past, action.evidence_name, watched, action.noun, action.no_evidence)
+                )
+                failure.changed = True
+                failure.done = False
+                raise failure
+            if accepted:
+                error = ApifyRebootUncertainError(
+                    "The %s of run %s was accepted by the API (a 2xx answer) but the answer could not be used (%s), and the "
+                    "run's state does not show it after watching for %.0f s (%s). It was not sent again. Check the run before "
+                    "trying again." % (action.noun, run_id, failure.message, watched, action.evidence_text(before, now))
+                )
+            else:
+                error = ApifyRebootUncertainError(
+                    "The %s of run %s may or may not have happened: the request failed (%s) and the run's state "
+                    "cannot tell (%s). Check the run before trying again." % (action.noun, run_id, failure.message, action.evidence_text(before, now))
+                )
             error.changed = True
             raise error
 
@@ -227,12 +253,15 @@ class Procedure:
     def _verify(self, run_id, before, failure):
         """Read the run again after a failed request and let the action's evidence say what happened.
 
-        After a timeout, an interim answer, or a gateway's 502 or 504, the
-        request may still be on its way through the API, so the run is watched
-        for twice the request timeout before evidence of nothing is believed.
+        Returns ``(outcome, run, seconds watched)``. Whatever the failure (a
+        timeout, a 5xx, a connection dropped before or during the answer, an
+        answer not to be believed), the request may still be on its way through
+        the API and its state lags its answers, so the run is watched for twice
+        the request timeout before evidence of nothing is believed.
         """
-        settle = 2 * self.client.timeout if _may_be_in_flight(failure) else 0
+        settle = 2 * self.client.timeout
         outcome, now = UNKNOWN, {}
+        started = self._now()
         try:
             for _elapsed in clock(settle, min(1.0, max(0.1, settle / 10.0)), now=self._now, sleep=self._sleep):
                 now = get_run(self.client, run_id)
@@ -246,7 +275,8 @@ class Procedure:
             )
             error.changed = True
             raise error from None
-        return outcome, now
+        # Seconds watched: the whole window when nothing moved, else until the evidence spoke.
+        return outcome, now, settle if outcome == NOT_ACTED else self._now() - started
 
     # -- waiting ----------------------------------------------------------------
 
@@ -275,13 +305,6 @@ class Procedure:
             error = exc
         error.changed = True
         raise error
-
-
-def _may_be_in_flight(failure):
-    """Whether the API may still act on a request that failed this way."""
-    if isinstance(failure, ApifyTransportError):
-        return failure.timeout or failure.interim
-    return getattr(failure, "status", None) in (502, 504)
 
 
 def _may_have_acted(failure):

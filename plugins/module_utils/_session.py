@@ -33,6 +33,7 @@ __metaclass__ = type
 import heapq
 import itertools
 import os
+import queue
 import socket
 import ssl
 import threading
@@ -44,7 +45,7 @@ try:
     import requests
     from requests.adapters import HTTPAdapter
     from requests.auth import AuthBase
-    from urllib3.exceptions import NewConnectionError, ProxyError as Urllib3ProxyError, SSLError as Urllib3SSLError
+    from urllib3.exceptions import ClosedPoolError, NewConnectionError, ProxyError as Urllib3ProxyError, SSLError as Urllib3SSLError
 
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -53,7 +54,7 @@ except ImportError as exc:  # pragma: no cover - exercised by sanity's import te
     REQUESTS_IMPORT_ERROR = exc
     requests = None
     HTTPAdapter = AuthBase = object
-    NewConnectionError = Urllib3ProxyError = Urllib3SSLError = None
+    ClosedPoolError = NewConnectionError = Urllib3ProxyError = Urllib3SSLError = None
 
 from ansible_collections.apify.platform.plugins.module_utils._options import is_loopback
 
@@ -183,15 +184,27 @@ def never_sent(exc):
     """True when a requests exception means the request cannot have left.
 
     No connection was made, the proxy refused the tunnel, the server's
-    certificate was refused, or the SOCKS library is missing: in each case no
-    byte of the request itself went out.
+    certificate was refused, the SOCKS library is missing, or the pool was
+    closed before it handed out a connection: in each case no byte of the
+    request itself went out.
     """
     if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.InvalidSchema)):
         return True
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    first = exc.args[0] if exc.args else None
+    if isinstance(first, ClosedPoolError):  # raised by the pool's _get_conn, before any connection is used
+        return True
+    reason = getattr(first, "reason", None)
     if isinstance(reason, (NewConnectionError, Urllib3ProxyError)):
         return True
     return isinstance(reason, Urllib3SSLError) and bool(reason.args) and isinstance(reason.args[0], ssl.SSLCertVerificationError)
+
+
+def is_ca_bundle_error(exc):
+    """True for the OSError requests raises when a CA bundle (or client certificate) path does not exist.
+
+    requests checks those paths before it takes a connection: nothing was sent.
+    """
+    return isinstance(exc, OSError) and str(exc).startswith(("Could not find a suitable TLS CA certificate bundle", "Could not find the TLS "))
 
 
 def _current_deadline():
@@ -329,9 +342,42 @@ class Session:
         )
 
     def reset(self):
-        """Drop every idle connection (those in use are closed when they come back)."""
-        for adapter in self.requests.adapters.values():
-            adapter.close()
+        """Drop every idle connection; the pools stay open.
+
+        Closing the pools (``adapter.close()``) would fail the requests of
+        other threads that hold one with ClosedPoolError. A connection in use
+        is not touched: it goes back to its pool when its answer has been read
+        whole, or is closed.
+        """
+        for adapter in list(self.requests.adapters.values()):
+            if not isinstance(adapter, HTTPAdapter):
+                adapter.close()  # an adapter of the caller's session whose pools we do not know
+                continue
+            for manager in [adapter.poolmanager] + list(adapter.proxy_manager.values()):
+                for key in manager.pools.keys():
+                    pool = manager.pools.get(key)
+                    if pool is not None:
+                        _drop_idle(pool)
 
     def close(self):
         self.requests.close()
+
+
+def _drop_idle(pool):
+    """Close the idle connections of a urllib3 pool and leave their places empty, for new ones."""
+    idle = pool.pool
+    if idle is None:  # closed
+        return
+    taken = []
+    try:
+        while True:
+            taken.append(idle.get(block=False))
+    except queue.Empty:
+        pass
+    for connection in taken:
+        if connection is not None:
+            connection.close()
+        try:
+            idle.put(None, block=False)
+        except queue.Full:  # another thread returned a connection meanwhile: it has the place
+            pass

@@ -17,10 +17,13 @@ description:
   - The run is read first. Only a run that has not finished (C(READY), C(RUNNING) or C(TIMING-OUT))
     is aborted; a finished run, or one already C(ABORTING), is left alone with C(changed=false) and a
     RV(msg) that names its status, unless O(fail_if_not_running=true).
-  - An abort request is never sent twice blindly. When it gets no clear answer (a server error, a
-    timeout, a dropped connection, an answer about another run), the run is read again. C(ABORTING)
-    or C(ABORTED) means the request acted and the task reports C(changed=true); the request is sent
-    again only if the run still runs and the API cannot have acted on it.
+  - An abort request is sent again only when it cannot have reached the API (a refused connection; an
+    HTTP 429 is retried too). When it gets no clear answer (a server error, a timeout, a dropped
+    connection, a C(200) whose body breaks, an answer about another run), the run is watched for twice
+    O(timeout). C(ABORTING) or C(ABORTED) means the request acted; either way the task reports
+    C(changed=true), and the request is not sent again.
+  - If the run finishes on its own just before the abort arrives, the API answers with the finished
+    run, and the task reports C(changed=true) (the API received the request) and C(aborted=false).
 author:
   - apify.platform maintainers (@apify-platform)
 extends_documentation_fragment:

@@ -16,14 +16,16 @@ description:
     build, input and storages; its container restarts, so state held only in memory is lost.
   - The run is read first. Only a C(RUNNING) run is rebooted; any other run is left alone with
     C(changed=false) and a RV(msg) that names its status, unless O(fail_if_not_running=true).
-  - A reboot request is never sent twice blindly. When it gets no clear answer (a server error, a
-    timeout, a dropped connection, or an answer that cannot be believed, such as one about another run
-    or with a lower C(stats.rebootCount)), the run is read again and its C(stats.rebootCount) compared
-    with the value read before; the request is sent again only if the counter did not move, the run is
-    still C(RUNNING), and the API's answer was not one that cannot be believed. If the run's state cannot
-    tell, the task fails and says the reboot may or may not have happened.
+  - A reboot request is sent again only when it cannot have reached the API (the connection was
+    refused or never made; an HTTP 429 is retried too). When it gets no clear answer (a server error,
+    a timeout, a connection dropped before or during the answer, or an answer that cannot be believed,
+    such as a C(200) whose body breaks, one about another run or with a lower C(stats.rebootCount)),
+    the run is watched for twice O(timeout) and its C(stats.rebootCount) compared with the value read
+    before; if the counter did not move the task fails, C(changed=true) and C(rebooted=false), and the
+    request is not sent again. If the run's state cannot tell, the task fails and says the reboot may
+    or may not have happened.
   - Once a reboot request went out and the API did not refuse it with an HTTP 4xx, the task reports
-    C(changed=true) for that run, whatever happens afterwards.
+    C(changed=true) for that run, whatever happens afterwards (a redirect, never followed, included).
   - If the run finishes between the read and the reboot, the API refuses the reboot; the module
     reads the run again and reports C(changed=false) instead of failing.
 author:

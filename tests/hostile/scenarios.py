@@ -12,8 +12,9 @@ so the server's log and state are the truth the tests judge by.
 
 import json
 import threading
+import time
 
-from .api import ACTOR, RUN_A, VICTIM, Api, is_list, is_run_read
+from .api import ACTOR, RUN_A, RUN_B, RUN_C, RUN_D, VICTIM, Api, is_list, is_run_read
 from .server import http_answer, json_answer
 
 # Ids that must never reach a request path (scenario listing_bad_ids).
@@ -185,6 +186,85 @@ class TokenKey(Good):
         return status, document
 
 
+class Lagging(Good):
+    """The API's state lags its answers: a reboot shows in reads of the run only ``lag`` s after it happened."""
+
+    lag = 0.4
+
+    def __init__(self, token):
+        super().__init__(token)
+        self.visible_at = {}
+
+    def act(self, request):
+        """Perform the POST as the API does; ``(status, document)`` of the honest answer."""
+        status, document = self.api.handle(request)
+        if status == 200:
+            self.visible_at[request.path.split("/")[3]] = time.monotonic() + self.lag
+        return status, document
+
+    def answer(self, request):
+        status, document = self.api.handle(request)
+        if status == 200 and is_run_read(request) and time.monotonic() < self.visible_at.get(request.path.split("/")[3], 0):
+            document["data"]["stats"]["rebootCount"] -= 1
+        return status, document
+
+
+class Broken2xx(Lagging):
+    """Each reboot happens, is answered 200, and the answer breaks; the state lags 0.4 s.
+
+    A: the body is cut short (connection closed); B: reset (RST) mid-body; C: ``Content-Encoding:
+    gzip`` over bytes that are not gzip; D: a body that is not JSON.
+    """
+
+    def serve(self, connection, request):
+        if request.method != "POST":
+            return super().serve(connection, request)
+        status, document = self.act(request)
+        body = json.dumps(document).encode("utf-8")
+        run_id = request.path.split("/")[3]
+        if status != 200:
+            return connection.send(json_answer(status, document))
+        if run_id == RUN_D:
+            return connection.send(http_answer(200, b"<html>Rebooted.</html>", content_type="text/html"))
+        if run_id == RUN_C:
+            return connection.send(http_answer(200, b"\x1f\x8b\x08\x00 this is not gzip", headers={"Content-Encoding": "gzip"}))
+        connection.send(http_answer(200, body[: len(body) // 2], length=len(body)))
+        connection.reset = run_id == RUN_B
+        return False
+
+
+class BrokenBeforeAnswer(Lagging):
+    """The state lags 0.4 s. A: the reboot happens, then a reset (RST) before any status line;
+    B: the reboot happens, answered 500; C: no reboot, answered 500."""
+
+    def serve(self, connection, request):
+        run_id = request.path.split("/")[3] if request.method == "POST" else None
+        if run_id == RUN_A:
+            self.act(request)
+            connection.reset = True
+            return False
+        if run_id == RUN_B:
+            self.act(request)
+        if run_id in (RUN_B, RUN_C):
+            return connection.send(json_answer(500, {"error": {"type": "internal-server-error", "message": "Internal server error"}}))
+        return super().serve(connection, request)
+
+
+class ReceivedNotDone(Good):
+    """A: the reboot is answered with a redirect (nothing done); B: B finishes on its own just
+    before its reboot arrives, and the answer is 200 with the finished run, as the real abort does."""
+
+    def serve(self, connection, request):
+        run_id = request.path.split("/")[3] if request.method == "POST" else None
+        if run_id == RUN_A:
+            return connection.send(http_answer(307, b"", headers={"Location": "http://127.0.0.1:9/v2/actor-runs/%s/reboot" % RUN_A}))
+        if run_id == RUN_B:
+            with self.api.lock:
+                self.api.runs[RUN_B]["status"] = "SUCCEEDED"
+            return connection.send(json_answer(200, {"data": self.api.run_object(RUN_B)}))
+        return super().serve(connection, request)
+
+
 SCENARIOS = {
     "good": Good,
     "proxy": Good,  # the API behaves; the proxy (proxy.py) is the trap
@@ -199,4 +279,7 @@ SCENARIOS = {
     "wrong_id_post": WrongIdPost,
     "lower_count_post": LowerCountPost,
     "token_key": TokenKey,
+    "broken_2xx": Broken2xx,
+    "broken_before_answer": BrokenBeforeAnswer,
+    "received_not_done": ReceivedNotDone,
 }

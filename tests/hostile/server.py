@@ -16,12 +16,22 @@ client really sent, which is what the tests judge.
 import json
 import os
 import socket
+import struct
 import tempfile
 import threading
 import time
 from urllib.parse import parse_qsl, urlsplit
 
-REASONS = {103: "Early Hints", 200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed"}
+REASONS = {
+    103: "Early Hints",
+    200: "OK",
+    307: "Temporary Redirect",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    500: "Internal Server Error",
+}
 MAX_LINE = 16384
 MAX_HEADERS = 100
 MAX_BODY = 1 << 20
@@ -65,6 +75,8 @@ class Connection:
         self.sock = sock
         self.number = number
         self._lock = threading.Lock()
+        # Set by a behaviour: end the connection with a TCP reset (RST), not a clean close.
+        self.reset = False
 
     def send(self, data):
         """Write all of ``data``; False once the client has gone (not an error here)."""
@@ -77,7 +89,10 @@ class Connection:
 
     def shutdown(self):
         try:
-            self.sock.shutdown(socket.SHUT_RDWR)
+            if self.reset:  # linger 0 and no FIN: the close sends RST, whatever is still unread
+                self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            else:
+                self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
 

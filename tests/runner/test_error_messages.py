@@ -119,12 +119,13 @@ ERRORS = [
         "every reboot request failed and the counter did not move",
         {},
         [{"kind": "status", "status": 503, "times": None, "method": "POST", "path": POST}],
-        {"retries": 1},
-        True,  # requests went out that the API did not refuse
+        {"retries": 1, "timeout": 1},
+        True,  # a request went out that the API did not refuse
         "Apify API answered HTTP 503 (internal-server-error: Injected fault: HTTP 503.) to POST "
         "/v2/actor-runs/ErrRunnotrebooted/reboot. The Apify API had a server error; it was retried where "
         "that is safe. Try again later. Run ErrRunnotrebooted was not rebooted as far as its reboot count "
-        "shows: 2 reboot request(s) failed and the count did not move.",
+        "shows after watching it for 2 s: the reboot request failed and the count did not move. It was not "
+        "sent again, since the API received it.",
     ),
     (
         "uncertain-no-counter",
@@ -166,14 +167,14 @@ ERRORS = [
         "the reboot's answer cannot be believed and the counter did not move",
         {},
         [{"kind": "raw", "status": 200, "raw": "{}", "method": "POST", "path": POST}],
-        {},
+        {"timeout": 1},
         True,
-        "The reboot of run ErrRunacceptedinv may or may not have happened: the request failed (Unexpected "
-        "answer from the Apify API to POST /v2/actor-runs/ErrRunacceptedinv/reboot: $: 'data' is a required "
-        "property. This is not what the Apify API answers: check that api_url (or APIFY_API_BASE_URL) points at "
-        "the API and that no proxy in between changes answers; if both are right, the API itself may have changed, "
-        "so please report it) and the run's state cannot tell (status RUNNING, reboot count before 0, now 0). Check "
-        "the run before trying again.",
+        "The reboot of run ErrRunacceptedinv was accepted by the API (a 2xx answer) but the answer could not be "
+        "used (Unexpected answer from the Apify API to POST /v2/actor-runs/ErrRunacceptedinv/reboot: $: 'data' is "
+        "a required property. This is not what the Apify API answers: check that api_url (or APIFY_API_BASE_URL) "
+        "points at the API and that no proxy in between changes answers; if both are right, the API itself may "
+        "have changed, so please report it), and the run's state does not show it after watching for 2 s (status "
+        "RUNNING, reboot count before 0, now 0). It was not sent again. Check the run before trying again.",
     ),
     (
         "not-running",

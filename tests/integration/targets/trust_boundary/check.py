@@ -83,8 +83,9 @@ def reported_reboots():
     """The runs the results say a reboot request went out for."""
     reported = []
     for result in REBOOTS:
-        if "results" in result:
-            reported += result.get("rebooted_run_ids") or []
+        if "results" in result:  # a batch: rebooted, or changed (a request went out) though not known rebooted
+            entries = result.get("results") or []
+            reported += sorted(set(result.get("rebooted_run_ids") or []) | {e.get("run_id") for e in entries if e.get("changed")})
         elif result.get("rebooted") or result.get("changed"):
             reported.append(result["item"].get("run_id", "(a call without run_id)"))
     return sorted(reported)
@@ -221,6 +222,49 @@ def check_token_key():
         expect(part not in RESULTS_TEXT, "%s is not in the registered results" % name)
 
 
+def batch_entries():
+    return {entry.get("run_id"): entry for entry in REBOOTS[0].get("results") or []}
+
+
+def check_rebooted_once(entry, run_id):
+    run = entry.get("run") or {}
+    expect(
+        entry.get("changed") and entry.get("rebooted") and not entry.get("failed") and run.get("stats", {}).get("rebootCount") == 1,
+        "%s: rebooted once, count 1, changed: %r" % (run_id, entry.get("msg")),
+    )
+
+
+def check_broken_2xx():
+    entries = batch_entries()
+    expect(POSTS == [RUN_A, RUN_B, RUN_C, RUN_D], "each run POSTed exactly once, in order: %s" % POSTS)
+    for run_id in (RUN_A, RUN_B, RUN_C, RUN_D):
+        check_rebooted_once(entries.get(run_id, {}), run_id)
+
+
+def check_broken_before_answer():
+    entries = batch_entries()
+    expect(POSTS == [RUN_A, RUN_B, RUN_C], "each run POSTed exactly once, in order: %s" % POSTS)
+    check_rebooted_once(entries.get(RUN_A, {}), RUN_A)
+    check_rebooted_once(entries.get(RUN_B, {}), RUN_B)
+    c = entries.get(RUN_C, {})
+    expect(c.get("failed") and c.get("changed") and not c.get("rebooted"), "C (500, nothing done): failed, changed, not rebooted: %r" % c.get("msg"))
+    expect("not sent again" in (c.get("msg") or ""), "C's message says the request was not sent again: %r" % c.get("msg"))
+    post_c = [e["t"] for e in POSTS_ALL if e["path"].endswith(RUN_C + "/reboot")]
+    reads_c = [e["t"] for e in READS if e["path"].endswith(RUN_C) and post_c and e["t"] > post_c[0]]
+    expect(reads_c and reads_c[-1] - post_c[0] >= 3.5, "C was watched for about 2 x timeout=2 s before 'not rebooted' (reads after the POST at %s)" % reads_c)
+
+
+def check_received_not_done():
+    redirected, ended = REBOOTS
+    expect(POSTS == [RUN_A, RUN_B], "A and B POSTed once each: %s" % POSTS)
+    expect(redirected.get("failed") and redirected.get("changed"), "the redirected POST failed, changed (the server got it): %r" % redirected.get("msg"))
+    expect(
+        not ended.get("failed") and ended.get("changed") and not ended.get("rebooted"),
+        "the POST answered with a finished run: changed, not rebooted: %r" % ended.get("msg"),
+    )
+    expect((ended.get("run") or {}).get("status") == "SUCCEEDED", "B is returned as the server has it, SUCCEEDED")
+
+
 SPECIFIC = {
     "good": check_good,
     "wrong_id_get": check_wrong_id_get,
@@ -235,6 +279,9 @@ SPECIFIC = {
     "wrong_id_post": lambda: check_lying_post(1),
     "lower_count_post": lambda: check_lying_post(4),
     "token_key": check_token_key,
+    "broken_2xx": check_broken_2xx,
+    "broken_before_answer": check_broken_before_answer,
+    "received_not_done": check_received_not_done,
 }
 
 

@@ -22,7 +22,8 @@ while [[ ! -f "$root/tests/hostile/server.py" || ! -f "$root/galaxy.yml" ]]; do
     root=$(dirname "$root")
 done
 
-all=(good wrong_id_get early_hints late_bytes proxy huge_body endless_listing drip deep_nesting listing_bad_ids wrong_id_post lower_count_post token_key)
+all=(good wrong_id_get early_hints late_bytes proxy huge_body endless_listing drip deep_nesting listing_bad_ids wrong_id_post lower_count_post token_key
+    broken_2xx broken_before_answer received_not_done)
 read -r -a scenarios <<<"${TRUST_SCENARIOS:-${all[*]}}"
 guard=25  # seconds; check.py wants < 20 s, so a guard kill is always a failure
 

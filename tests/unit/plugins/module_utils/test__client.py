@@ -583,6 +583,52 @@ def test_unusable_ca_bundle_is_a_configuration_error_before_sending(fake, method
     assert client.sent == []
 
 
+@pytest.mark.parametrize("error", [OSError("Bad file descriptor"), OSError(104, "Connection reset by peer"), ConnectionResetError(104, "reset")])
+def test_any_other_oserror_from_send_is_a_transport_error_and_the_post_counts_as_sent(fake, error):
+    # Issue 17: only requests' own CA-bundle check is "not sent"; any other OSError that escapes
+    # requests may come after the request went out, so a POST is recorded as sent and not retried.
+    client = fake.client()
+    fake.http.script("POST", PATH, error)
+    with pytest.raises(ApifyTransportError) as info:
+        client.post(PATH)
+    assert info.value.sent is True
+    assert "CA" not in str(info.value) and "was not sent" not in str(info.value)
+    assert client.sent == ["POST " + PATH]
+    assert len(fake.http.calls) == 1
+
+
+def test_closed_pool_error_is_never_sent_and_a_post_is_retried(fake):
+    # urllib3 raises ClosedPoolError from _get_conn, before any connection is used: not sent.
+    client = fake.client(retries=2)
+    closed = requests.exceptions.ConnectionError(urllib3.exceptions.ClosedPoolError(None, "Pool is closed."))
+    fake.http.script("POST", PATH, closed)
+    with pytest.raises(ApifyTransportError) as info:
+        client.post(PATH)
+    assert info.value.sent is False
+    assert client.sent == []
+    assert "before the request was sent" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "status, answer, accepted",
+    [
+        (200, lambda fake: fake.response(200, raw=b'{"data": {"id"', content_length=900), True),
+        (201, lambda fake: fake.response(201, raw=b"not gzip", headers={"Content-Encoding": "gzip"}), True),
+        (500, lambda fake: fake.response(500, raw=b'{"error": {"ty', content_length=900), False),
+    ],
+    ids=["200-cut", "201-bad-gzip", "500-cut"],
+)
+def test_a_2xx_answer_that_breaks_is_accepted(fake, status, answer, accepted):
+    # Issue 17: a 2xx status line means the API took the request, whatever happens to the body.
+    client = fake.client()
+    fake.http.script("POST", PATH, answer(fake))
+    with pytest.raises(ApifyTransportError) as info:
+        client.post(PATH)
+    assert (info.value.sent, info.value.accepted) == (True, accepted)
+    assert ("answered with a 2xx status, then the answer broke" in str(info.value)) is accepted
+    assert len(fake.http.calls) == 1
+
+
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 405, 409, 422])
 def test_get_not_retried_on_other_4xx(fake, status):
     client = fake.client()

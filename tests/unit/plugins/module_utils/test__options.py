@@ -6,8 +6,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import pytest
+import re
 
+import pytest
+import yaml
+
+from ansible_collections.apify.platform.plugins.doc_fragments.apify import ModuleDocFragment
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyConfigError
 from ansible_collections.apify.platform.plugins.module_utils._options import (
     check_concurrency,
@@ -327,6 +331,29 @@ def test_normalize_api_url_no_scheme_message_drops_the_query():
 )
 def test_is_loopback(host, expected):
     assert is_loopback(host) is expected
+
+
+@pytest.mark.parametrize("host", ["api.localhost", "x.y.localhost", "localhost.", "API.LOCALHOST"])
+def test_dot_localhost_names_are_not_loopback(host):
+    # Issue 17 §5: the resolver decides where a *.localhost name goes (RFC 6761 asks resolvers to
+    # send it to loopback, it does not make them): no plain http, and the proxy is not bypassed.
+    expected = host.rstrip(".").lower() == "localhost"
+    assert is_loopback(host) is expected
+    if not expected:
+        with pytest.raises(ApifyConfigError, match="uses plain http://"):
+            normalize_api_url("http://%s:8080" % host)
+
+
+def test_the_documented_loopback_hosts_are_what_is_loopback():
+    """The doc fragment names exactly the hosts is_loopback() takes, and no *.localhost names."""
+    lines = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]["api_url"]["description"]
+    loopback = [line for line in lines if "loopback" in line]
+    assert len(loopback) == 2, loopback
+    for line in loopback:
+        named = re.findall(r"V\(([^)]*)\)", line)
+        assert named and all(is_loopback(host) for host in named), line
+    claims = " ".join(loopback)
+    assert "not taken for loopback" in claims and not is_loopback("api.localhost")
 
 
 # -- numbers and shown() ---------------------------------------------------------------

@@ -76,19 +76,20 @@ def test_abort_of_a_run_found_finished_sends_nothing(monkeypatch):
 
 
 @pytest.mark.parametrize("finished", ["SUCCEEDED", "FAILED", "TIMED-OUT"])
-def test_abort_answered_with_a_run_that_finished_on_its_own_is_not_changed(monkeypatch, finished):
+def test_abort_answered_with_a_run_that_finished_on_its_own_is_changed_not_aborted(monkeypatch, finished):
+    # The server received the abort (issue 17): changed; the run had finished first: not aborted.
     script = Script(monkeypatch, [run("RUNNING")], run(finished))
     result = procedure(Abort()).run(RUN_ID)
     assert script.posts == [(RUN_ID, "abort", None)]
-    assert (result["changed"], result["aborted"], result["run"]["status"]) == (False, False, finished)
-    assert "left alone" in result["msg"] and finished in result["msg"]
+    assert (result["changed"], result["aborted"], result["run"]["status"]) == (True, False, finished)
+    assert "was not aborted" in result["msg"] and finished in result["msg"]
 
 
 def test_abort_answered_with_a_finished_run_fails_if_not_running(monkeypatch):
     Script(monkeypatch, [run("RUNNING")], run("SUCCEEDED"))
     with pytest.raises(ApifyRunStateError) as caught:
         procedure(Abort(), fail_if_not_running=True).run(RUN_ID)
-    assert caught.value.changed is False
+    assert caught.value.changed is True  # the server received the abort
     assert "SUCCEEDED" in caught.value.message
 
 

@@ -35,6 +35,7 @@ import zlib
 
 import pytest
 import requests
+import urllib3
 
 from ansible_collections.apify.platform.plugins.module_utils import _session
 from ansible_collections.apify.platform.plugins.module_utils._client import MAX_ANSWER_BYTES, MAX_JSON_DEPTH, ApifyClient
@@ -267,9 +268,9 @@ class Server:
                 self.closed += 1
                 self.condition.notify_all()
 
-    def wait_for(self, condition, what):
+    def wait_for(self, condition, what, within=WAIT):
         with self.condition:
-            assert self.condition.wait_for(condition, WAIT), "timed out waiting for " + what
+            assert self.condition.wait_for(condition, within), "timed out waiting for " + what
 
     def stop(self):
         self.stopping.set()
@@ -544,21 +545,56 @@ def test_connection_close_answers_are_not_reused(serve, clients):
 
 
 def test_session_reset_drops_idle_connections(serve):
+    # The server drops an idle connection by itself only after WAIT (its socket timeout): the
+    # close must be seen well before that, or it was not reset() that closed it. (With reset()
+    # doing nothing, this fails in RESET_SEEN_WITHIN instead of passing after WAIT, as it once did.)
     server = serve()
     session = Session(server.url, TOKEN)
     try:
         response = session.send("GET", "/v2/one", None, {}, WAIT)
         assert response.json()["connection"] == 1  # read to the end: the connection goes back to the pool
         response.close()
-        time.sleep(0.05)
         assert server.closed == 0
         session.reset()
-        server.wait_for(lambda: server.closed == 1, "reset() to close the idle connection")
+        server.wait_for(lambda: server.closed == 1, "reset() to close the idle connection", within=RESET_SEEN_WITHIN)
         response = session.send("GET", "/v2/two", None, {}, WAIT)
         assert response.json()["connection"] == 2
         response.close()
     finally:
         session.close()
+
+
+RESET_SEEN_WITHIN = 1.0  # well under WAIT, the server's own idle timeout
+
+
+def test_session_reset_keeps_the_pools_open_for_other_threads(serve):
+    # Issue 17 §5: reset() used to close the pools, and a worker thread that had taken a pool just
+    # before (as requests' adapter does, then calls urlopen) got ClosedPoolError. Now the pool
+    # stays open and only its idle connections are dropped.
+    server = serve()
+    session = Session(server.url, TOKEN)
+    try:
+        response = session.send("GET", "/v2/one", None, {}, WAIT)
+        assert response.json()["connection"] == 1  # read to the end: the connection goes back to the pool
+        response.close()
+        assert server.closed == 0
+        manager = session.requests.get_adapter(server.url).poolmanager
+        (key,) = manager.pools.keys()
+        pool = manager.pools[key]  # the pool the request used: what a worker holds before urlopen
+        session.reset()
+        server.wait_for(lambda: server.closed == 1, "reset() to close the idle connection", within=RESET_SEEN_WITHIN)
+        answer = pool.urlopen("GET", "/v2/two", retries=False, preload_content=True)
+        assert json.loads(answer.data)["connection"] == 2
+        assert list(manager.pools.keys()) == [key] and manager.pools[key] is pool  # the same pool, still in use
+    finally:
+        session.close()
+
+
+def test_closed_pool_error_was_never_sent():
+    closed = requests.exceptions.ConnectionError(urllib3.exceptions.ClosedPoolError(None, "Pool is closed."))
+    assert _session.never_sent(closed) is True
+    dropped = requests.exceptions.ConnectionError(urllib3.exceptions.ProtocolError("Connection aborted.", ConnectionResetError(104, "reset")))
+    assert _session.never_sent(dropped) is False
 
 
 # --- the whole-request deadline ------------------------------------------------------------------
