@@ -105,12 +105,10 @@ _value:
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.apify.platform.plugins.filter.stuck_runs import SIGNAL_KEYS
+from ansible_collections.apify.platform.plugins.filter.stuck_runs import EXHAUSTED, SIGNAL_KEYS, SKIPPED, STUCK
 
-# The outcomes: every run found gets exactly one.
+# The outcomes: every run found gets exactly one (SKIPPED and EXHAUSTED are also verdicts of stuck_runs).
 REBOOTED = "rebooted"
-SKIPPED = "skipped"
-EXHAUSTED = "exhausted"
 ABORTED = "aborted"
 FAILED = "failed"
 
@@ -161,7 +159,7 @@ def decisions_of(split):
             raise AnsibleFilterError("stuck_runs_summary: decisions must be a list of entries with run_id and verdict.")
         return decisions
     made = [{"run_id": e.get("run_id"), "verdict": SKIPPED, "reason": e.get("reason")} for e in split["skipped"] if isinstance(e, dict)]
-    made += [{"run_id": run.get("id"), "verdict": "stuck"} for run in split["stuck"]]
+    made += [{"run_id": run.get("id"), "verdict": STUCK} for run in split["stuck"]]
     return made + [{"run_id": run.get("id"), "verdict": EXHAUSTED} for run in split.get("exhausted", [])]
 
 
@@ -209,9 +207,9 @@ def stuck_runs_summary(split, reboot=None, dry_run=False, abort=None, failed_run
         }
         if verdict == SKIPPED and run_id in failures:
             entry.update(outcome=FAILED, reason=failures[run_id].get("msg"))
-        elif verdict == "stuck" and reboots is None:
+        elif verdict == STUCK and reboots is None:
             entry["reason"] = "looked stuck, but no reboot was attempted"
-        elif verdict == "stuck":
+        elif verdict == STUCK:
             action = reboots[run_id]
             entry.update(outcome=acted(action, REBOOTED), reason=action["msg"], changed=action["changed"])
         elif verdict == EXHAUSTED and aborts is None:
