@@ -12,6 +12,7 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.apify.platform.plugins.module_utils._progress import progress as progress_fact
 from ansible_collections.apify.platform.plugins.filter.stuck_runs import (
     FilterModule,
     cpu_percent,
@@ -347,6 +348,15 @@ class TestIdle:
             ({"progress": progress(idle=None)}, "its idle time is unknown (progress.idle_minutes missing)"),
             ({"progress": progress(idle="120")}, "its idle time is unknown (progress.idle_minutes missing)"),
             ({"progress": progress(idle=True)}, "its idle time is unknown (progress.idle_minutes missing)"),
+            ({"progress": progress(idle=-5.0)}, "its idle time is unknown (progress.idle_minutes missing)"),
+            ({"progress": progress(idle=float("inf"))}, "its idle time is unknown (progress.idle_minutes missing)"),
+            ({"progress": progress(idle=float("nan"))}, "its idle time is unknown (progress.idle_minutes missing)"),
+            # apify_run_info says why it is unknown: that reason is given.
+            (
+                {"progress": dict(progress(idle=None), idle_unknown_reason="idle time unknown: its default dataset's modifiedAt '' is not an ISO 8601 time")},
+                "idle time unknown: its default dataset's modifiedAt '' is not an ISO 8601 time",
+            ),
+            ({"progress": dict(progress(idle=None), untouched=True)}, "it has never used its default request queue or dataset (both empty), so they cannot show whether it is stuck"),
         ],
     )
     def test_without_usable_progress_never_matches(self, changes, reason):
@@ -365,6 +375,49 @@ class TestIdle:
 
     def test_not_applied_when_null(self):
         assert ids(stuck_runs([run("A")], min_idle_minutes=None, now=NOW)["stuck"]) == ["A"]
+
+
+class TestOddStorageTimes:
+    """The progress facts apify_run_info builds (``_progress.progress``), judged: odd times are never idle."""
+
+    @staticmethod
+    def read(queue_modified, dataset_modified, started="2026-11-28T09:00:00.000Z"):
+        value = run("A", startedAt=started, defaultRequestQueueId="Q", defaultDatasetId="D")
+        storages = {
+            "request-queue": {"id": "Q", "modifiedAt": queue_modified, "handledRequestCount": 120, "pendingRequestCount": 80, "totalRequestCount": 200},
+            "dataset": {"id": "D", "modifiedAt": dataset_modified, "itemCount": 118},
+        }
+        value["progress"] = progress_fact(value, storages, parse_time(NOW))
+        return value
+
+    def test_plausible_times_are_judged(self):
+        result = stuck_runs([self.read("2026-11-28T10:00:00.000Z", "2026-11-28T09:30:00.000Z")], min_idle_minutes=60, now=NOW)
+        assert ids(result["stuck"]) == ["A"]
+        assert result["decisions"][0]["signals"]["idle_minutes"] == 120.0
+
+    @pytest.mark.parametrize(
+        "queue_modified, dataset_modified, why",
+        [
+            # Before: judged by the request queue alone, and rebooted.
+            ("2026-11-28T10:00:00.000Z", "Sat, 28 Nov 2026 11:59:00 GMT", "its default dataset's modifiedAt 'Sat, 28 Nov 2026 11:59:00 GMT' is not an ISO 8601 time"),
+            ("2026-11-28T10:00:00.000Z", "1764331140000", "its default dataset's modifiedAt '1764331140000' is not an ISO 8601 time"),
+            ("2026-11-28T10:00:00.000Z", "", "its default dataset's modifiedAt '' is not an ISO 8601 time"),
+            # Before: a million minutes idle, and rebooted.
+            ("0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "its default request queue's modifiedAt '0001-01-01T00:00:00Z' is before Apify existed (2015)"),
+            ("2026-11-28T10:00:00.000Z", "2026-11-28T08:00:00.000Z", "its default dataset's modifiedAt '2026-11-28T08:00:00.000Z' is before the run started"),
+        ],
+    )
+    def test_odd_times_make_the_run_not_idle(self, queue_modified, dataset_modified, why):
+        result = stuck_runs([self.read(queue_modified, dataset_modified)], min_idle_minutes=60, now=NOW)
+        assert result["stuck"] == [] and result["exhausted"] == []
+        assert reasons(result) == {"A": "idle time unknown: " + why}
+        assert result["decisions"][0]["signals"]["idle_minutes"] is None
+
+    def test_a_start_in_year_one_is_neither_old_nor_idle(self):
+        value = self.read("2026-11-28T10:00:00.000Z", "2026-11-28T09:30:00.000Z", started="0001-01-01T00:00:00Z")
+        why = "its start time (startedAt) '0001-01-01T00:00:00Z' is before Apify existed (2015)"
+        assert reasons(stuck_runs([value], min_age_minutes=60, now=NOW)) == {"A": "age unknown: " + why}
+        assert reasons(stuck_runs([value], min_idle_minutes=60, now=NOW)) == {"A": "idle time unknown: " + why}
 
 
 class TestCpu:
