@@ -18,7 +18,7 @@ description:
   - A criterion left out (V(null)) is not applied. With no criteria, every C(RUNNING) run looks stuck.
   - The progress criteria (O(min_idle_minutes), and O(later)) need the run's C(progress) facts. A run without them,
     with a storage that could not be read, that never used its default request queue and dataset (both empty),
-    or whose idle time is unknown (C(progress.idle_minutes) null: a C(modifiedAt) that is not an ISO 8601 time,
+    or whose idle time is unknown (C(progress.idle_minutes) null, for a C(modifiedAt) that is not an ISO 8601 time,
     or is before the run started, before 2015 or in the future) never meets a progress criterion; the reason says which.
   - Unknown never meets a criterion. A run whose C(startedAt) cannot be believed (not ISO 8601, before 2015, more
     than 5 minutes in the future) has an unknown age and never meets O(min_age_minutes).
@@ -59,7 +59,7 @@ options:
     description:
       - A run that looks stuck but has already been rebooted this many times (C(stats.rebootCount)) goes into
         C(exhausted) instead of C(stuck). A run that looks stuck but whose count is not given (or not a whole
-        number) is skipped, with the reason: the guard cannot be checked, as in M(apify.platform.apify_run_reboot).
+        number) is skipped, with the reason (the guard cannot be checked), as in M(apify.platform.apify_run_reboot).
       - An integer, 0 or more, or a string holding one.
     type: int
   later:

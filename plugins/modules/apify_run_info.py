@@ -155,9 +155,9 @@ run:
         - C(last_change_at) is the later C(modified_at), C(idle_minutes) the minutes since then, as read;
           C(cpu_percent) is C(stats.cpuCurrentUsage), the run's CPU use now in percent of one CPU.
         - C(untouched) is V(true) when the run has never used its default request queue or dataset (both
-          empty): their C(modified_at) is then just when the run started, so it says nothing about whether the run
+          empty). Their C(modified_at) is then just when the run started, which says nothing about whether the run
           is stuck. V(null) when a storage could not be read.
-        - C(idle_minutes) is V(null) when the idle time is unknown, and C(idle_unknown_reason) says why: the run is
+        - C(idle_minutes) is V(null) when the idle time is unknown, and C(idle_unknown_reason) says why. The run is
           untouched; a storage could not be read, or the run names no default storage (it is then not read); or a
           time cannot be believed (a C(modified_at) or the run's C(startedAt) that is not ISO 8601, before 2015,
           more than 5 minutes in the future, or a C(modified_at) more than 5 minutes before the run started).

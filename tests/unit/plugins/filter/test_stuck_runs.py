@@ -12,7 +12,6 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.apify.platform.plugins.module_utils._progress import progress as progress_fact
 from ansible_collections.apify.platform.plugins.filter.stuck_runs import (
     FilterModule,
     cpu_percent,
@@ -20,6 +19,7 @@ from ansible_collections.apify.platform.plugins.filter.stuck_runs import (
     parse_time,
     stuck_runs,
 )
+from ansible_collections.apify.platform.plugins.module_utils._progress import progress as progress_fact
 
 NOW = "2026-11-28T12:00:00.000Z"
 MB = 1024 * 1024
@@ -356,7 +356,10 @@ class TestIdle:
                 {"progress": dict(progress(idle=None), idle_unknown_reason="idle time unknown: its default dataset's modifiedAt '' is not an ISO 8601 time")},
                 "idle time unknown: its default dataset's modifiedAt '' is not an ISO 8601 time",
             ),
-            ({"progress": dict(progress(idle=None), untouched=True)}, "it has never used its default request queue or dataset (both empty), so they cannot show whether it is stuck"),
+            (
+                {"progress": dict(progress(idle=None), untouched=True)},
+                "it has never used its default request queue or dataset (both empty), so they cannot show whether it is stuck",
+            ),
         ],
     )
     def test_without_usable_progress_never_matches(self, changes, reason):
@@ -399,7 +402,11 @@ class TestOddStorageTimes:
         "queue_modified, dataset_modified, why",
         [
             # Before: judged by the request queue alone, and rebooted.
-            ("2026-11-28T10:00:00.000Z", "Sat, 28 Nov 2026 11:59:00 GMT", "its default dataset's modifiedAt 'Sat, 28 Nov 2026 11:59:00 GMT' is not an ISO 8601 time"),
+            (
+                "2026-11-28T10:00:00.000Z",
+                "Sat, 28 Nov 2026 11:59:00 GMT",
+                "its default dataset's modifiedAt 'Sat, 28 Nov 2026 11:59:00 GMT' is not an ISO 8601 time",
+            ),
             ("2026-11-28T10:00:00.000Z", "1764331140000", "its default dataset's modifiedAt '1764331140000' is not an ISO 8601 time"),
             ("2026-11-28T10:00:00.000Z", "", "its default dataset's modifiedAt '' is not an ISO 8601 time"),
             # Before: a million minutes idle, and rebooted.

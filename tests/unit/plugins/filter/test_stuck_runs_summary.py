@@ -259,7 +259,9 @@ class TestReport:
 
     def test_exhausted_left_running(self):
         result = stuck_runs_summary(stuck_runs([{"id": "RunTired", "status": "RUNNING", "stats": {"rebootCount": 3}}], max_reboot_count=3))
-        assert result["report"][1] == "Left running RunTired (reboot limit): looks stuck, but has been rebooted 3 time(s), which has reached max_reboot_count=3."
+        assert (
+            result["report"][1] == "Left running RunTired (reboot limit): looks stuck, but has been rebooted 3 time(s), which has reached max_reboot_count=3."
+        )
         dry = stuck_runs_summary(stuck_runs([{"id": "RunTired", "status": "RUNNING", "stats": {"rebootCount": 3}}], max_reboot_count=3), dry_run=True)
         assert dry["report"][1].startswith("Would leave running RunTired (reboot limit): ")
 
