@@ -17,8 +17,11 @@ description:
     each was passed over.
   - A criterion left out (V(null)) is not applied. With no criteria, every C(RUNNING) run looks stuck.
   - The progress criteria (O(min_idle_minutes), and O(later)) need the run's C(progress) facts. A run without them,
-    with a storage that could not be read, or that never used its default request queue and dataset (both empty)
-    never meets a progress criterion; the reason says which.
+    with a storage that could not be read, that never used its default request queue and dataset (both empty),
+    or whose idle time is unknown (C(progress.idle_minutes) null, for a C(modifiedAt) that is not an ISO 8601 time,
+    or is before the run started, before 2015 or in the future) never meets a progress criterion; the reason says which.
+  - Unknown never meets a criterion. A run whose C(startedAt) cannot be believed (not ISO 8601, before 2015, more
+    than 5 minutes in the future) has an unknown age and never meets O(min_age_minutes).
   - Used by the role P(apify.platform.reboot_stuck_runs#role).
 author:
   - apify.platform maintainers (@apify-platform)
@@ -55,8 +58,8 @@ options:
   max_reboot_count:
     description:
       - A run that looks stuck but has already been rebooted this many times (C(stats.rebootCount)) goes into
-        C(exhausted) instead of C(stuck). A run whose count is not given counts as never rebooted, as in
-        M(apify.platform.apify_run_reboot).
+        C(exhausted) instead of C(stuck). A run that looks stuck but whose count is not given (or not a whole
+        number) is skipped, with the reason (the guard cannot be checked), as in M(apify.platform.apify_run_reboot).
       - An integer, 0 or more, or a string holding one.
     type: int
   later:
@@ -122,7 +125,7 @@ from datetime import datetime, timezone
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.apify.platform.plugins.module_utils._run_facts import RUNNING, parse_time, reboot_count
+from ansible_collections.apify.platform.plugins.module_utils._run_facts import RUNNING, UNTOUCHED, cpu_usage, parse_time, reboot_count, run_cpu, run_start
 
 # The verdicts: every input run gets exactly one.
 STUCK = "stuck"
@@ -147,8 +150,9 @@ def _part(mapping, key):
 
 
 def age_minutes(run, now):
-    started = parse_time(run.get("startedAt"))
-    return None if started is None else (now - started).total_seconds() / 60.0
+    """Minutes since the run started, or None when its start time cannot be believed (see plausible_time)."""
+    started, _why = run_start(run, now)
+    return None if started is None else max(0.0, (now - started).total_seconds() / 60.0)
 
 
 def memory_percent(run):
@@ -161,10 +165,8 @@ def memory_percent(run):
 
 def cpu_percent(run):
     """CPU in use when the run was read: ``progress.cpu_percent``, else ``stats.cpuCurrentUsage``."""
-    for value in ((_part(run, "progress") or {}).get("cpu_percent"), (_part(run, "stats") or {}).get("cpuCurrentUsage")):
-        if _is_number(value) and value >= 0:
-            return float(value)
-    return None
+    cpu = cpu_usage((_part(run, "progress") or {}).get("cpu_percent"))
+    return run_cpu(run) if cpu is None else cpu
 
 
 def progress_facts(run):
@@ -186,10 +188,11 @@ def progress_facts(run):
     }
     if not all(_is_count(facts[key]) for key in ("handled", "total", "items")):
         return None, "its progress facts lack the request queue's or the dataset's counters"
-    if not _is_number(facts["idle_minutes"]):
-        return None, "its idle time is unknown (progress.idle_minutes missing)"
-    if facts["total"] == 0 and facts["items"] == 0:
-        return None, "it has never used its default request queue or dataset (both empty), so they cannot show whether it is stuck"
+    if progress.get("untouched") is True or (facts["total"] == 0 and facts["items"] == 0):
+        return None, UNTOUCHED
+    if not _is_number(facts["idle_minutes"]) or not math.isfinite(facts["idle_minutes"]) or facts["idle_minutes"] < 0:
+        why = progress.get("idle_unknown_reason")
+        return None, why if isinstance(why, str) and why else "its idle time is unknown (progress.idle_minutes missing)"
     return facts, None
 
 
@@ -261,7 +264,7 @@ def why_not_stuck(run, criteria, now):
     if criteria["min_age_minutes"] is not None:
         age = age_minutes(run, now)
         if age is None:
-            return "its start time %r cannot be read" % run.get("startedAt")
+            return "age unknown: " + run_start(run, now)[1]
         if age < criteria["min_age_minutes"]:
             return "running for %.1f minutes, less than %g" % (age, criteria["min_age_minutes"])
     if criteria["min_memory_percent"] is not None:
@@ -315,7 +318,9 @@ def decide(run, criteria, now, later):
     if reason is not None:
         return SKIPPED, reason, judged, found
     limit = criteria["max_reboot_count"]
-    count = reboot_count(judged) or 0  # unknown counts as 0, as apify_run_reboot's guard does
+    count = reboot_count(judged)
+    if limit is not None and count is None:
+        return SKIPPED, "looks stuck, but its reboot count (stats.rebootCount) is unknown, so max_reboot_count=%d cannot be checked" % limit, judged, found
     if limit is not None and count >= limit:
         return EXHAUSTED, "looks stuck, but has been rebooted %d time(s), which has reached max_reboot_count=%d" % (count, limit), judged, found
     return STUCK, None, judged, found

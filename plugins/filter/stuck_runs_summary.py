@@ -100,19 +100,38 @@ _value:
     dry_run:
       description: The O(dry_run) given.
       type: bool
+    report:
+      description:
+        - The summary as lines of text, for a log or a message. The first line counts the outcomes; then one line
+          per run, rebooted and aborted runs first, then those left running at the reboot limit, failed and skipped,
+          each with its reason. With O(dry_run), the counts and the runs say what would be done.
+      type: list
+      elements: str
+      version_added: 1.1.0
+      sample:
+        - "Looked at 3 run(s): 2 looked stuck, 1 rebooted, 0 aborted, 1 left running at the reboot limit, 1 skipped, 0 failed."
+        - "Rebooted 3KH8gEpp4d8uQSe8T: Run 3KH8gEpp4d8uQSe8T was rebooted (reboot count 0 -> 1)."
+        - "Left running HG7ML7M8z78YcAPEB (reboot limit): looks stuck, but has been rebooted 3 time(s), which has reached max_reboot_count=3."
+        - "Skipped so93g2shcDzK3pA85: idle time unknown: its default dataset's modifiedAt '' is not an ISO 8601 time."
 """
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.apify.platform.plugins.filter.stuck_runs import SIGNAL_KEYS
+from ansible_collections.apify.platform.plugins.filter.stuck_runs import EXHAUSTED, SIGNAL_KEYS, SKIPPED, STUCK
 
-# The outcomes: every run found gets exactly one.
+# The outcomes: every run found gets exactly one (SKIPPED and EXHAUSTED are also verdicts of stuck_runs).
 REBOOTED = "rebooted"
-SKIPPED = "skipped"
-EXHAUSTED = "exhausted"
 ABORTED = "aborted"
 FAILED = "failed"
+# How the report names each outcome, done and in a dry run; the runs are listed in this order.
+LABELS = (
+    (REBOOTED, "Rebooted %s", "Would reboot %s"),
+    (ABORTED, "Aborted %s", "Would abort %s"),
+    (EXHAUSTED, "Left running %s (reboot limit)", "Would leave running %s (reboot limit)"),
+    (FAILED, "Failed %s", "Failed %s"),
+    (SKIPPED, "Skipped %s", "Skipped %s"),
+)
 
 
 def action_entries(result, name, done_key, run_ids):
@@ -161,7 +180,7 @@ def decisions_of(split):
             raise AnsibleFilterError("stuck_runs_summary: decisions must be a list of entries with run_id and verdict.")
         return decisions
     made = [{"run_id": e.get("run_id"), "verdict": SKIPPED, "reason": e.get("reason")} for e in split["skipped"] if isinstance(e, dict)]
-    made += [{"run_id": run.get("id"), "verdict": "stuck"} for run in split["stuck"]]
+    made += [{"run_id": run.get("id"), "verdict": STUCK} for run in split["stuck"]]
     return made + [{"run_id": run.get("id"), "verdict": EXHAUSTED} for run in split.get("exhausted", [])]
 
 
@@ -182,6 +201,30 @@ def _check_split(split):
     if not isinstance(exhausted, list) or not all(isinstance(run, dict) for run in split["stuck"] + exhausted):
         raise AnsibleFilterError("stuck_runs_summary: the stuck and exhausted runs must be run objects (dicts).")
     return exhausted
+
+
+def report(summary):
+    """The summary in lines of text: the counts, then every run (rebooted and aborted first) with why."""
+    dry_run = summary["dry_run"]
+    head = "Looked at %d run(s): %d looked stuck, %d %s, %d %s, %d left running at the reboot limit, %d skipped, %d failed." % (
+        summary["found"],
+        len(summary["stuck"]),
+        len(summary[REBOOTED]),
+        "would be rebooted" if dry_run else "rebooted",
+        len(summary[ABORTED]),
+        "would be aborted" if dry_run else "aborted",
+        len(summary[EXHAUSTED]),
+        len(summary[SKIPPED]),
+        len(summary[FAILED]),
+    )
+    lines = [("Dry run, nothing was changed. " if dry_run else "") + head]
+    for outcome, done, would in LABELS:
+        for entry in summary["runs"]:
+            if entry["outcome"] == outcome:
+                label = (would if dry_run else done) % (entry["run_id"],)
+                reason = " ".join(str(entry["reason"] or "").split()).rstrip(".")
+                lines.append("%s: %s." % (label, reason) if reason else label + ".")
+    return lines
 
 
 def stuck_runs_summary(split, reboot=None, dry_run=False, abort=None, failed_runs=None):
@@ -209,9 +252,9 @@ def stuck_runs_summary(split, reboot=None, dry_run=False, abort=None, failed_run
         }
         if verdict == SKIPPED and run_id in failures:
             entry.update(outcome=FAILED, reason=failures[run_id].get("msg"))
-        elif verdict == "stuck" and reboots is None:
+        elif verdict == STUCK and reboots is None:
             entry["reason"] = "looked stuck, but no reboot was attempted"
-        elif verdict == "stuck":
+        elif verdict == STUCK:
             action = reboots[run_id]
             entry.update(outcome=acted(action, REBOOTED), reason=action["msg"], changed=action["changed"])
         elif verdict == EXHAUSTED and aborts is None:
@@ -230,7 +273,7 @@ def stuck_runs_summary(split, reboot=None, dry_run=False, abort=None, failed_run
     def ids(outcome):
         return [e["run_id"] for e in runs if e["outcome"] == outcome]
 
-    return {
+    summary = {
         "found": len(runs),
         "stuck": stuck_ids + exhausted_ids,
         REBOOTED: ids(REBOOTED),
@@ -242,6 +285,8 @@ def stuck_runs_summary(split, reboot=None, dry_run=False, abort=None, failed_run
         "changed": not dry_run and any(e.get("changed") for e in runs),
         "dry_run": dry_run,
     }
+    summary["report"] = report(summary)
+    return summary
 
 
 class FilterModule:

@@ -46,7 +46,13 @@ class Reboot:
                 False, "Run %s was left alone: only RUNNING runs can be rebooted and %s." % (run_id, facts.describe_status(status)), wrong_state=True
             )
         if self.max_reboot_count is not None:
-            count = facts.reboot_count(run) or 0
+            count = facts.reboot_count(run)
+            if count is None:
+                msg = "Run %s was left alone: its reboot count (stats.rebootCount) is unknown, so max_reboot_count=%d cannot be checked." % (
+                    run_id,
+                    self.max_reboot_count,
+                )
+                return Decision(False, msg, warning=msg)
             if count >= self.max_reboot_count:
                 msg = "Run %s was left alone: it has been rebooted %d time(s), which has reached max_reboot_count=%d (a guard against reboot loops)." % (
                     run_id,

@@ -154,6 +154,16 @@ run:
           C(items) and C(modified_at); either is C(null) when it could not be read, and C(error) says why.
         - C(last_change_at) is the later C(modified_at), C(idle_minutes) the minutes since then, as read;
           C(cpu_percent) is C(stats.cpuCurrentUsage), the run's CPU use now in percent of one CPU.
+        - C(untouched) is V(true) when the run has never used its default request queue or dataset (both
+          empty). Their C(modified_at) is then just when the run started, which says nothing about whether the run
+          is stuck. V(null) when a storage could not be read.
+        - C(idle_minutes) is V(null) when the idle time is unknown, and C(idle_unknown_reason) says why. The run is
+          untouched; a storage could not be read, or the run names no default storage (it is then not read); or a
+          time cannot be believed (a C(modified_at) or the run's C(startedAt) that is not ISO 8601, before 2015,
+          more than 5 minutes in the future, or a C(modified_at) more than 5 minutes before the run started).
+        - A hand-written condition such as C(idle_minutes > 60) must first test that C(idle_minutes) is not
+          V(null), or a run that never touched its storages (or whose times are odd) passes where
+          P(apify.platform.stuck_runs#filter) and the role P(apify.platform.reboot_stuck_runs#role) refuse it.
       returned: with O(progress=true)
       type: dict
       sample:
@@ -161,6 +171,8 @@ run:
         dataset: {items: 118, modified_at: "2026-11-30T01:02:01.000Z"}
         last_change_at: "2026-11-30T01:02:03.000Z"
         idle_minutes: 121.5
+        untouched: false
+        idle_unknown_reason: null
         cpu_percent: 0.5
         error: null
   sample:

@@ -98,6 +98,7 @@ options:
       - Leave the run alone, with a warning, when its C(stats.rebootCount) has already reached this
         number. A guard against reboot loops in scheduled jobs. Must be 0 or more.
       - The platform can reboot a run by itself (for example when it migrates it), which counts too.
+      - A run whose C(stats.rebootCount) the API does not give is left alone too, with a warning (the guard cannot be checked).
     type: int
   wait:
     description:

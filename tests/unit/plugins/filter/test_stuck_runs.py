@@ -19,6 +19,7 @@ from ansible_collections.apify.platform.plugins.filter.stuck_runs import (
     parse_time,
     stuck_runs,
 )
+from ansible_collections.apify.platform.plugins.module_utils._progress import progress as progress_fact
 
 NOW = "2026-11-28T12:00:00.000Z"
 MB = 1024 * 1024
@@ -140,7 +141,7 @@ def test_zero_criteria_are_applied():
     # 0 is a criterion, not "no criterion": it still needs a readable start and memory use.
     result = stuck_runs([run("A", startedAt="yesterday"), run("B", stats={})], 0, 0, now=NOW)
     assert reasons(result) == {
-        "A": "its start time 'yesterday' cannot be read",
+        "A": "age unknown: its start time (startedAt) 'yesterday' is not an ISO 8601 time",
         "B": "its memory use is unknown (stats.memCurrentBytes or options.memoryMbytes missing)",
     }
 
@@ -171,9 +172,18 @@ class TestNow:
         result = stuck_runs([run("A", minutes=30, used_mb=0)], min_age_minutes=31, now=now)
         assert reasons(result) == {"A": "running for 30.0 minutes, less than 31"}
 
-    def test_a_run_started_after_now_is_young(self):
+    def test_a_run_started_a_little_after_now_is_new(self):
+        # Within the clock-skew allowance (5 minutes): a run that has just started, 0 minutes old.
         result = stuck_runs([run("A", minutes=-5)], min_age_minutes=0, now=NOW)
-        assert reasons(result) == {"A": "running for -5.0 minutes, less than 0"}
+        assert ids(result["stuck"]) == ["A"]
+        assert result["decisions"][0]["signals"]["age_minutes"] == 0.0
+        result = stuck_runs([run("A", minutes=-5)], min_age_minutes=0.1, now=NOW)
+        assert reasons(result) == {"A": "running for 0.0 minutes, less than 0.1"}
+
+    def test_a_run_started_far_after_now_has_no_age(self):
+        result = stuck_runs([run("A", minutes=-6)], min_age_minutes=0, now=NOW)
+        assert reasons(result) == {"A": "age unknown: its start time (startedAt) '2026-11-28T12:06:00.000Z' is in the future"}
+        assert result["decisions"][0]["signals"]["age_minutes"] is None
 
     @pytest.mark.parametrize("now", ["", "noon", "2026-13-01T00:00:00Z", 1764331200, ["2026-11-28T12:00:00Z"]])
     def test_unreadable_now(self, now):
@@ -186,12 +196,37 @@ class TestUnreadableTimes:
     def test_unreadable_start_is_not_stuck_when_age_matters(self, started):
         result = stuck_runs([run("A", startedAt=started)], min_age_minutes=1, now=NOW)
         assert result["stuck"] == []
-        assert reasons(result) == {"A": "its start time %r cannot be read" % (started,)}
+        assert reasons(result) == {"A": "age unknown: its start time (startedAt) %r is not an ISO 8601 time" % (started,)}
+
+    @pytest.mark.parametrize(
+        "started, why",
+        [
+            ("0001-01-01T00:00:00Z", "is before Apify existed (2015)"),  # Go's zero time: "a million minutes old"
+            ("0001-01-01T00:00:00.000Z", "is before Apify existed (2015)"),
+            ("1970-01-01T00:00:00Z", "is before Apify existed (2015)"),
+            ("2014-12-31T23:59:59Z", "is before Apify existed (2015)"),
+            ("9999-12-31T23:59:59Z", "is in the future"),
+            ("2026-11-28T12:05:01Z", "is in the future"),  # beyond the 5-minute clock-skew allowance
+        ],
+    )
+    def test_implausible_start_is_unknown_age(self, started, why):
+        result = stuck_runs([run("A", startedAt=started)], min_age_minutes=60, now=NOW)
+        assert result["stuck"] == []
+        assert reasons(result) == {"A": "age unknown: its start time (startedAt) %r %s" % (started, why)}
+        assert result["decisions"][0]["signals"]["age_minutes"] is None
+
+    @pytest.mark.parametrize("started", ["2015-01-01T00:00:00Z", "2026-11-28T12:05:00Z"])
+    def test_the_bounds_themselves_are_plausible(self, started):
+        assert ids(stuck_runs([run("A", startedAt=started)], min_age_minutes=0, now=NOW)["stuck"]) == ["A"]
+
+    def test_a_long_unreadable_start_is_cut_in_the_reason(self):
+        result = stuck_runs([run("A", startedAt="x" * 500)], min_age_minutes=60, now=NOW)
+        assert reasons(result) == {"A": "age unknown: its start time (startedAt) %r is not an ISO 8601 time" % ("x" * 40)}
 
     def test_missing_start(self):
         value = run("A")
         del value["startedAt"]
-        assert reasons(stuck_runs([value], 1, now=NOW)) == {"A": "its start time None cannot be read"}
+        assert reasons(stuck_runs([value], 1, now=NOW)) == {"A": "age unknown: its start time (startedAt) None is not an ISO 8601 time"}
 
     def test_unreadable_start_does_not_matter_without_an_age_criterion(self):
         result = stuck_runs([run("A", startedAt="soon")], min_memory_percent=90, now=NOW)
@@ -313,6 +348,18 @@ class TestIdle:
             ({"progress": progress(idle=None)}, "its idle time is unknown (progress.idle_minutes missing)"),
             ({"progress": progress(idle="120")}, "its idle time is unknown (progress.idle_minutes missing)"),
             ({"progress": progress(idle=True)}, "its idle time is unknown (progress.idle_minutes missing)"),
+            ({"progress": progress(idle=-5.0)}, "its idle time is unknown (progress.idle_minutes missing)"),
+            ({"progress": progress(idle=float("inf"))}, "its idle time is unknown (progress.idle_minutes missing)"),
+            ({"progress": progress(idle=float("nan"))}, "its idle time is unknown (progress.idle_minutes missing)"),
+            # apify_run_info says why it is unknown: that reason is given.
+            (
+                {"progress": dict(progress(idle=None), idle_unknown_reason="idle time unknown: its default dataset's modifiedAt '' is not an ISO 8601 time")},
+                "idle time unknown: its default dataset's modifiedAt '' is not an ISO 8601 time",
+            ),
+            (
+                {"progress": dict(progress(idle=None), untouched=True)},
+                "it has never used its default request queue or dataset (both empty), so they cannot show whether it is stuck",
+            ),
         ],
     )
     def test_without_usable_progress_never_matches(self, changes, reason):
@@ -331,6 +378,53 @@ class TestIdle:
 
     def test_not_applied_when_null(self):
         assert ids(stuck_runs([run("A")], min_idle_minutes=None, now=NOW)["stuck"]) == ["A"]
+
+
+class TestOddStorageTimes:
+    """The progress facts apify_run_info builds (``_progress.progress``), judged: odd times are never idle."""
+
+    @staticmethod
+    def read(queue_modified, dataset_modified, started="2026-11-28T09:00:00.000Z"):
+        value = run("A", startedAt=started, defaultRequestQueueId="Q", defaultDatasetId="D")
+        storages = {
+            "request-queue": {"id": "Q", "modifiedAt": queue_modified, "handledRequestCount": 120, "pendingRequestCount": 80, "totalRequestCount": 200},
+            "dataset": {"id": "D", "modifiedAt": dataset_modified, "itemCount": 118},
+        }
+        value["progress"] = progress_fact(value, storages, parse_time(NOW))
+        return value
+
+    def test_plausible_times_are_judged(self):
+        result = stuck_runs([self.read("2026-11-28T10:00:00.000Z", "2026-11-28T09:30:00.000Z")], min_idle_minutes=60, now=NOW)
+        assert ids(result["stuck"]) == ["A"]
+        assert result["decisions"][0]["signals"]["idle_minutes"] == 120.0
+
+    @pytest.mark.parametrize(
+        "queue_modified, dataset_modified, why",
+        [
+            # Before: judged by the request queue alone, and rebooted.
+            (
+                "2026-11-28T10:00:00.000Z",
+                "Sat, 28 Nov 2026 11:59:00 GMT",
+                "its default dataset's modifiedAt 'Sat, 28 Nov 2026 11:59:00 GMT' is not an ISO 8601 time",
+            ),
+            ("2026-11-28T10:00:00.000Z", "1764331140000", "its default dataset's modifiedAt '1764331140000' is not an ISO 8601 time"),
+            ("2026-11-28T10:00:00.000Z", "", "its default dataset's modifiedAt '' is not an ISO 8601 time"),
+            # Before: a million minutes idle, and rebooted.
+            ("0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "its default request queue's modifiedAt '0001-01-01T00:00:00Z' is before Apify existed (2015)"),
+            ("2026-11-28T10:00:00.000Z", "2026-11-28T08:00:00.000Z", "its default dataset's modifiedAt '2026-11-28T08:00:00.000Z' is before the run started"),
+        ],
+    )
+    def test_odd_times_make_the_run_not_idle(self, queue_modified, dataset_modified, why):
+        result = stuck_runs([self.read(queue_modified, dataset_modified)], min_idle_minutes=60, now=NOW)
+        assert result["stuck"] == [] and result["exhausted"] == []
+        assert reasons(result) == {"A": "idle time unknown: " + why}
+        assert result["decisions"][0]["signals"]["idle_minutes"] is None
+
+    def test_a_start_in_year_one_is_neither_old_nor_idle(self):
+        value = self.read("2026-11-28T10:00:00.000Z", "2026-11-28T09:30:00.000Z", started="0001-01-01T00:00:00Z")
+        why = "its start time (startedAt) '0001-01-01T00:00:00Z' is before Apify existed (2015)"
+        assert reasons(stuck_runs([value], min_age_minutes=60, now=NOW)) == {"A": "age unknown: " + why}
+        assert reasons(stuck_runs([value], min_idle_minutes=60, now=NOW)) == {"A": "idle time unknown: " + why}
 
 
 class TestCpu:
@@ -528,12 +622,22 @@ class TestEscalation:
     def test_no_limit(self):
         assert ids(stuck_runs([rebooted("A", 100)], max_reboot_count=None, now=NOW)["stuck"]) == ["A"]
 
-    @pytest.mark.parametrize("stats", [{}, {"rebootCount": None}, {"rebootCount": "3"}, {"rebootCount": True}])
-    def test_unknown_count_counts_as_never_rebooted(self, stats):
-        # As apify_run_reboot's own guard does: the module would reboot it, so it is stuck, not exhausted.
-        result = stuck_runs([run("A", stats=stats)], max_reboot_count=1, now=NOW)
-        assert ids(result["stuck"]) == ["A"]
+    @pytest.mark.parametrize("stats", [{}, {"rebootCount": None}, {"rebootCount": "3"}, {"rebootCount": True}, {"rebootCount": 1.5}, None])
+    @pytest.mark.parametrize("limit", [0, 1, 1000])
+    def test_unknown_count_with_a_limit_is_left_alone(self, stats, limit):
+        # The guard cannot be checked: neither rebooted (stuck) nor aborted (exhausted), as apify_run_reboot's own guard.
+        result = stuck_runs([run("A", stats=stats)], max_reboot_count=limit, now=NOW)
+        assert result["stuck"] == [] and result["exhausted"] == []
+        assert reasons(result) == {"A": "looks stuck, but its reboot count (stats.rebootCount) is unknown, so max_reboot_count=%d cannot be checked" % limit}
         assert result["decisions"][0]["signals"]["reboot_count"] is None
+
+    @pytest.mark.parametrize("stats", [{}, {"rebootCount": None}])
+    def test_unknown_count_without_a_limit_does_not_matter(self, stats):
+        assert ids(stuck_runs([run("A", stats=stats)], now=NOW)["stuck"]) == ["A"]
+
+    def test_an_unknown_count_that_is_not_stuck_keeps_its_own_reason(self):
+        result = stuck_runs([run("A", stats={}, minutes=5)], min_age_minutes=60, max_reboot_count=1, now=NOW)
+        assert reasons(result)["A"].startswith("running for 5.0 minutes")
 
     def test_the_second_read_counts(self):
         # The platform rebooted the run in between (a migration): its count reached the limit.
@@ -559,7 +663,7 @@ class TestDecisions:
             run("D", startedAt="soon", stats={}, options={}),
         ]
         result = stuck_runs(runs, max_reboot_count=4, now=NOW)
-        assert [(d["run_id"], d["verdict"]) for d in result["decisions"]] == [("A", "stuck"), ("B", "skipped"), ("C", "exhausted"), ("D", "stuck")]
+        assert [(d["run_id"], d["verdict"]) for d in result["decisions"]] == [("A", "stuck"), ("B", "skipped"), ("C", "exhausted"), ("D", "skipped")]
         assert result["decisions"][0]["reason"] is None
         assert result["decisions"][1]["reason"] == "status is SUCCEEDED, not RUNNING"
         assert result["decisions"][2]["signals"] == {
@@ -573,6 +677,7 @@ class TestDecisions:
             "reboot_count": 4,
         }
         assert result["decisions"][3]["signals"] == dict.fromkeys(SIGNAL_KEYS)
+        assert result["decisions"][3]["reason"].startswith("looks stuck, but its reboot count (stats.rebootCount) is unknown")
 
     PROFILES = {
         "stalled": dict(progress=progress()),

@@ -102,6 +102,14 @@ def test_with_reboot_results():
         ],
         "changed": True,
         "dry_run": False,
+        "report": [
+            "Looked at 5 run(s): 4 looked stuck, 1 rebooted, 0 aborted, 0 left running at the reboot limit, 2 skipped, 2 failed.",
+            "Rebooted RunStuckA: Run RunStuckA was rebooted (reboot count 0 -> 1).",
+            "Failed RunStuckC: Apify API answered HTTP 403.",
+            "Failed RunStuckD: Run RunStuckD was rebooted; it then FAILED.",
+            "Skipped RunLean: uses 10.0% of its memory, less than 90%.",
+            "Skipped RunStuckB: Run RunStuckB was left alone: it has been rebooted 3 time(s).",
+        ],
     }
 
 
@@ -168,6 +176,10 @@ def test_without_reboot_results(reboot):
         "failed": [],
         "changed": False,
         "dry_run": False,
+        "report": [
+            "Looked at 1 run(s): 0 looked stuck, 0 rebooted, 0 aborted, 0 left running at the reboot limit, 1 skipped, 0 failed.",
+            "Skipped RunLean: uses 10.0% of its memory, less than 90%.",
+        ],
     }
 
 
@@ -199,7 +211,70 @@ def test_nothing_at_all():
         "runs": [],
         "changed": False,
         "dry_run": False,
+        "report": ["Looked at 0 run(s): 0 looked stuck, 0 rebooted, 0 aborted, 0 left running at the reboot limit, 0 skipped, 0 failed."],
     }
+
+
+class TestReport:
+    """The printed summary names every run, the rebooted and aborted ones first, in the words of a dry run when it is one."""
+
+    SPLIT = {
+        "stuck": [{"id": "RunStuckA"}, {"id": "RunStuckB"}],
+        "exhausted": [{"id": "RunTiredA"}, {"id": "RunTiredB"}],
+        "skipped": [{"run_id": "RunBusy", "reason": "uses 95.0% CPU, more than 5%"}],
+    }
+
+    def reboot(self, check_mode):
+        verb = "is RUNNING and would be rebooted (check mode: no reboot was sent)." if check_mode else "was rebooted (reboot count 0 -> 1)."
+        return {"results": [entry(run_id, done=True, msg="Run %s %s" % (run_id, verb)) for run_id in ("RunStuckA", "RunStuckB")]}
+
+    def abort(self, check_mode):
+        verb = "is RUNNING and would be aborted (check mode: no abort was sent)." if check_mode else "was aborted (status RUNNING -> ABORTED)."
+        return {"results": [entry("RunTiredA", done=True, verb="aborted", msg="Run RunTiredA %s" % verb)]}
+
+    def test_done(self):
+        result = stuck_runs_summary(self.SPLIT, self.reboot(False), abort=self.abort(False), failed_runs=[{"run_id": "RunGone", "msg": "HTTP 404."}])
+        assert result["report"] == [
+            "Looked at 6 run(s): 4 looked stuck, 2 rebooted, 1 aborted, 0 left running at the reboot limit, 1 skipped, 2 failed.",
+            "Rebooted RunStuckA: Run RunStuckA was rebooted (reboot count 0 -> 1).",
+            "Rebooted RunStuckB: Run RunStuckB was rebooted (reboot count 0 -> 1).",
+            "Aborted RunTiredA: Run RunTiredA was aborted (status RUNNING -> ABORTED).",
+            "Failed RunTiredB: the abort task returned no result for this run.",
+            "Failed RunGone: HTTP 404.",
+            "Skipped RunBusy: uses 95.0% CPU, more than 5%.",
+        ]
+
+    def test_dry_run(self):
+        result = stuck_runs_summary(self.SPLIT, self.reboot(True), dry_run=True, abort=self.abort(True))
+        assert result["report"][0] == (
+            "Dry run, nothing was changed. Looked at 5 run(s): 4 looked stuck, 2 would be rebooted, 1 would be aborted,"
+            " 0 left running at the reboot limit, 1 skipped, 1 failed."
+        )
+        assert result["report"][1:4] == [
+            "Would reboot RunStuckA: Run RunStuckA is RUNNING and would be rebooted (check mode: no reboot was sent).",
+            "Would reboot RunStuckB: Run RunStuckB is RUNNING and would be rebooted (check mode: no reboot was sent).",
+            "Would abort RunTiredA: Run RunTiredA is RUNNING and would be aborted (check mode: no abort was sent).",
+        ]
+        assert not any(line.startswith(("Rebooted", "Aborted")) for line in result["report"])
+
+    def test_exhausted_left_running(self):
+        result = stuck_runs_summary(stuck_runs([{"id": "RunTired", "status": "RUNNING", "stats": {"rebootCount": 3}}], max_reboot_count=3))
+        assert (
+            result["report"][1] == "Left running RunTired (reboot limit): looks stuck, but has been rebooted 3 time(s), which has reached max_reboot_count=3."
+        )
+        dry = stuck_runs_summary(stuck_runs([{"id": "RunTired", "status": "RUNNING", "stats": {"rebootCount": 3}}], max_reboot_count=3), dry_run=True)
+        assert dry["report"][1].startswith("Would leave running RunTired (reboot limit): ")
+
+    @pytest.mark.parametrize("reason", [None, "", "  "])
+    def test_no_reason(self, reason):
+        result = stuck_runs_summary({"stuck": [], "skipped": [{"run_id": "RunX", "reason": reason}]})
+        assert result["report"][1] == "Skipped RunX."
+
+    def test_one_line_per_run_without_stray_spaces(self):
+        reason = "first line.\n  second   line.  "
+        result = stuck_runs_summary({"stuck": [], "skipped": [{"run_id": "RunX", "reason": reason}]})
+        assert result["report"][1] == "Skipped RunX: first line. second line."
+        assert all("  " not in line and line == line.strip() for line in result["report"])
 
 
 class TestRebootTaskFailedAsAWhole:

@@ -153,9 +153,10 @@ GUARD = [
     (3, 2, True),
     (3, 3, False),
     (3, 4, False),
-    (3, None, True),  # an unknown count counts as 0
+    (3, None, False),  # an unknown count cannot be checked against the guard: left alone
     (0, 0, False),
     (0, None, False),
+    (1, None, False),
     (1, 0, True),
     (1, 1, False),
 ]
@@ -170,7 +171,10 @@ def test_reboot_decide_with_max_reboot_count(max_count, count, act):
         assert decision.wrong_state is False
         assert decision.warning == decision.msg
         assert "max_reboot_count=%d" % max_count in decision.msg
-        assert "rebooted %d time(s)" % (count or 0) in decision.msg
+        if count is None:
+            assert "reboot count (stats.rebootCount) is unknown" in decision.msg
+        else:
+            assert "rebooted %d time(s)" % count in decision.msg
 
 
 def test_reboot_decide_status_before_guard():

@@ -78,8 +78,10 @@ def test_decide_only_running_is_rebooted(status, why):
         (2, 3, True),
         (3, 3, False),
         (4, 3, False),
-        (None, 0, False),  # a missing counter counts as 0
-        (None, 1, True),
+        (None, 0, False),  # a missing counter cannot be checked against the guard: left alone
+        (None, 1, False),
+        (None, 1000, False),
+        (None, None, True),  # no guard: the count does not matter
     ],
 )
 def test_decide_max_reboot_count_guard(count, maximum, reboot):
@@ -87,12 +89,16 @@ def test_decide_max_reboot_count_guard(count, maximum, reboot):
     assert decision.act is reboot
     if reboot:
         assert decision.warning is None
+    elif count is None:
+        assert decision.warning == decision.msg
+        assert decision.msg == (
+            "Run %s was left alone: its reboot count (stats.rebootCount) is unknown, so max_reboot_count=%d cannot be checked." % (RUN_ID, maximum)
+        )
     else:
-        shown = 0 if count is None else count
         assert decision.warning == decision.msg
         assert decision.msg == (
             "Run %s was left alone: it has been rebooted %d time(s), which has reached "
-            "max_reboot_count=%d (a guard against reboot loops)." % (RUN_ID, shown, maximum)
+            "max_reboot_count=%d (a guard against reboot loops)." % (RUN_ID, count, maximum)
         )
 
 
