@@ -147,7 +147,7 @@ class ApifyClient:
         """
         shown = path + ("?" + urlencode(params) if params else "")
         attempt = 0
-        started = time.monotonic()
+        waited = 0.0  # seconds of backoff between the attempts, for the message
         while True:
             retry_after = None
             try:
@@ -163,9 +163,11 @@ class ApifyClient:
                 retry_after = parse_retry_after(headers.get("Retry-After"))
             if not retryable or attempt >= self.retries or (retry_after is not None and retry_after > BACKOFF_CAP):
                 if isinstance(error, ApifyTransportError):
-                    error.append(self._transport_hint(attempt + 1, idempotent, error.sent, time.monotonic() - started))
+                    error.append(self._transport_hint(attempt + 1, idempotent, error.sent, waited))
                 raise error
-            self._sleep(self.backoff_delay(attempt, retry_after))
+            delay = self.backoff_delay(attempt, retry_after)
+            self._sleep(delay)
+            waited += delay
             attempt += 1
 
     def backoff_delay(self, attempt, retry_after=None):
@@ -227,8 +229,8 @@ class ApifyClient:
         declared = response.headers.get("Content-Length", "")
         if declared.strip().isdigit() and int(declared) > MAX_ANSWER_BYTES:
             raise self._too_large(method, shown, response.status_code, "it declares %s bytes" % declared.strip())
-        codings = [c.strip().lower() for c in response.headers.get("Content-Encoding", "").split(",") if c.strip().lower() not in ("", "identity")]
-        if len(codings) > 1 or (codings and codings[0] not in CODINGS):
+        codings = [c.strip().lower() for c in response.headers.get("Content-Encoding", "").split(",") if c.strip()]
+        if len(codings) > 1 or (codings and codings[0] not in CODINGS + ("identity",)):
             self.session.reset()
             raise ApifyResponseError(
                 method,
@@ -241,7 +243,7 @@ class ApifyClient:
             )
         chunks = []
         size = 0
-        for chunk in response.iter_content(CODED_CHUNK_BYTES if codings else CHUNK_BYTES):
+        for chunk in response.iter_content(CHUNK_BYTES if codings in ([], ["identity"]) else CODED_CHUNK_BYTES):
             size += len(chunk)
             if size > MAX_ANSWER_BYTES:
                 raise self._too_large(method, shown, response.status_code, "it went on past that")
@@ -274,12 +276,10 @@ class ApifyClient:
             return "%s refused the connection" % where
         return "%s: %s: %s" % (where, type(exc).__name__, shorten(text))
 
-    def _transport_hint(self, attempts, idempotent, sent, seconds=None):
+    def _transport_hint(self, attempts, idempotent, sent, waited=0.0):
         if attempts > 1:
-            tried = "after %d attempts" % attempts
-            if seconds is not None:
-                # Issue 18: a refused connection is retried with backoff, silently; say how long that took.
-                tried += " over %.1f s (retries=%d, with backoff from %g s doubling up to %g s)" % (seconds, self.retries, BACKOFF_BASE, BACKOFF_CAP)
+            # The retries are silent (a refused connection takes about 25 s with retries=5): say how long they waited.
+            tried = "after %d attempts, %.1f s of backoff between them (retries=%d)" % (attempts, waited, self.retries)
         elif idempotent:
             tried = "with retries=0"
         elif sent:

@@ -189,7 +189,8 @@ def normalize_api_url(url):
         raise ApifyConfigError("api_url %s has no scheme: write it as https://HOST, for example https://api.apify.com." % shown(shown_url(url)))
     if url_secrets(url):
         raise ApifyConfigError(
-            "api_url %s must not contain credentials or a query string: give the token in the token option." % shown(shown_url(url), limit=120)
+            "api_url %s must not contain credentials, a query string or fragment: give the token in the token option (it never goes in a URL)."
+            % shown(shown_url(url), limit=120)
         )
     try:
         parts = urlsplit(url)

@@ -62,7 +62,7 @@ def about_run(run_id, method, path, redact, shown_id=None):
                 path,
                 json_path="data.id",
                 accepted=True,
-                reason="the answer is about another run (%r), not %s; it was not believed, and nothing was sent on the strength of it"
+                reason="the answer is about another run (%s), not %s; it was not believed, and nothing was sent on the strength of it"
                 % (shown_id(answered) if shown_id else "not quoted", run_id),
             )
         return document
