@@ -28,6 +28,7 @@ __metaclass__ = type
 
 import json
 import math
+import os
 import random
 import time
 from urllib.parse import urlencode
@@ -39,7 +40,7 @@ from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyTransportError,
     shorten,
 )
-from ansible_collections.apify.platform.plugins.module_utils._options import RUN_ID_RE, shown_url, without_url_secrets
+from ansible_collections.apify.platform.plugins.module_utils._options import RUN_ID_RE, proxy_urls, shown_url, url_secrets, without_url_secrets
 from ansible_collections.apify.platform.plugins.module_utils._session import Session, deadline, never_sent, requests
 from ansible_collections.apify.platform.plugins.module_utils._version import COLLECTION_VERSION
 
@@ -103,7 +104,11 @@ class ApifyClient:
         self.timeout = timeout
         self.retries = retries
         self._token = token
-        self._token_forms = escaped_forms(token) if token else []
+        # The token in every form it may take in a text, and what the proxies' URLs hold that
+        # shown_url() would strip (4 characters or more: shorter ones would mask common words).
+        environ = os.environ if environ is None else environ
+        secrets = [secret for url in proxy_urls(environ) for secret in url_secrets(url) if len(secret) >= 4]
+        self._secret_forms = sorted(set((escaped_forms(token) if token else []) + secrets), key=len, reverse=True)
         # Looked up now, not at import, so tests can replace time.sleep and random.random.
         self._sleep = sleep or time.sleep
         self._rand = rand or random.random
@@ -115,11 +120,11 @@ class ApifyClient:
         self.sent = []
 
     def redact(self, text):
-        """Remove the token from any text that may reach the user, also as repr() or JSON escaped it."""
-        if self._token and text:
-            if len(text) >= 8 and text in self._token:
+        """Remove the token (also as repr() or JSON escaped it) and proxy passwords from any text that may reach the user."""
+        if text and self._secret_forms:
+            if self._token and len(text) >= 8 and text in self._token:
                 return REDACTED  # a value that is a cut piece of the token (an echo as an ID, say)
-            for form in self._token_forms:
+            for form in self._secret_forms:
                 text = text.replace(form, REDACTED)
         return text
 
@@ -270,8 +275,13 @@ class ApifyClient:
         text = self.redact(without_url_secrets(str(exc)))
         if isinstance(exc, requests.exceptions.SSLError):
             return "TLS with %s failed (%s). Check the CA bundle (REQUESTS_CA_BUNDLE, SSL_CERT_FILE) or validate_certs" % (where, shorten(text))
-        if isinstance(exc, (requests.exceptions.ProxyError, requests.exceptions.InvalidProxyURL)):
+        if isinstance(exc, requests.exceptions.ProxyError):
             return "the proxy for %s failed (%s). Check https_proxy, http_proxy and no_proxy" % (where, shorten(text))
+        if isinstance(exc, requests.exceptions.InvalidURL):  # api_url is checked: a proxy's URL; its text may quote a password
+            return (
+                "a proxy URL for %s cannot be parsed (requests: %s; the URL is not shown, it may hold a password). Check https_proxy, "
+                "http_proxy and all_proxy: a user name or password holding #, ?, / or @ must be percent-encoded" % (where, type(exc).__name__)
+            )
         if "refused" in text.lower():
             return "%s refused the connection" % where
         return "%s: %s: %s" % (where, type(exc).__name__, shorten(text))

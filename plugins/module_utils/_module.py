@@ -28,6 +28,7 @@ from ansible_collections.apify.platform.plugins.module_utils._options import (
     check_positive,
     clean_token,
     normalize_api_url,
+    proxy_urls,
     url_secrets,
 )
 from ansible_collections.apify.platform.plugins.module_utils._schemas import (
@@ -139,11 +140,6 @@ class ApifyModule(AnsibleModule):
 
     def _masked(self, data):
         return mask_secret(data, self._token) if self._token else data
-
-
-def proxy_urls(environ):
-    """The proxy URLs requests may read from the environment (``https_proxy``, ``ALL_PROXY``, ...)."""
-    return [value for name, value in environ.items() if name.lower().endswith("_proxy") and name.lower() != "no_proxy"]
 
 
 def mask_secret(data, secret):

@@ -91,12 +91,18 @@ def url_secrets(url):
     dummy, userinfo, dummy, query = _url_parts(url.strip())
     found = []
     if userinfo:
-        found.append(userinfo)
         user, colon, password = userinfo.partition(":")
-        found.append(password if colon else user)
+        for value in (userinfo, password if colon else user):
+            # Also as a parser that stops at "#", "?" or "/" quotes it ('user:pa' of 'user:pa#ss').
+            found += [value, re.split(r"[#?/]", value, maxsplit=1)[0]]
     if query:
         found.append(query)
-    return [value for value in found if value]
+    return list(dict.fromkeys(value for value in found if value))
+
+
+def proxy_urls(environ):
+    """The proxy URLs requests may read from the environment (``https_proxy``, ``ALL_PROXY``, ...)."""
+    return [value for name, value in environ.items() if name.lower().endswith("_proxy") and name.lower() != "no_proxy"]
 
 
 def without_url_secrets(text):

@@ -182,11 +182,11 @@ def deadline(seconds):
 def never_sent(exc):
     """True when a requests exception means the request cannot have left.
 
-    No connection was made, the proxy refused the tunnel, the server's
-    certificate was refused, or the SOCKS library is missing: in each case no
-    byte of the request itself went out.
+    No connection was made, the proxy refused the tunnel, a proxy URL did not
+    parse, the server's certificate was refused, or the SOCKS library is
+    missing: in each case no byte of the request itself went out.
     """
-    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.InvalidSchema)):
+    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.InvalidSchema, requests.exceptions.InvalidURL)):
         return True
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
     if isinstance(reason, (NewConnectionError, Urllib3ProxyError)):

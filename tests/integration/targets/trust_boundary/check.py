@@ -221,6 +221,41 @@ def check_token_key():
         expect(part not in RESULTS_TEXT, "%s is not in the registered results" % name)
 
 
+def secret_absent(secret, name):
+    """``secret`` is in no form in the -vvvv output or the results: as it is, nor JSON- or repr()-escaped."""
+    forms = {secret, json.dumps(secret)[1:-1], repr(secret)[1:-1], secret.replace("\\", "\\\\")}
+    for text, where in ((OUTPUT, "the -vvvv output (%d bytes)" % len(OUTPUT)), (RESULTS_TEXT, "the registered results")):
+        found = [form for form in forms if form in text]
+        expect(not found, "%s is not in %s, in any form (found %d)" % (name, where, len(found)))
+
+
+def check_token_echoes():
+    expect(len(READS) == 2, "runs A and B were read once each, their answers refused (%d reads)" % len(READS))
+    for result, what in zip(REBOOTS, ("schema", "another run")):
+        failed_saying(result, what, "why the answer was refused")
+    for part, name in ((TOKEN, "the token"), (TOKEN[:16], "its first 16 characters"), (TOKEN[-16:], "its last 16"), (TOKEN[:20], "the echo of 20")):
+        secret_absent(part, name)
+    expect("\\" in TOKEN and "'" in TOKEN and '"' in TOKEN, "the token holds a backslash and both quotes (not vacuous)")
+
+
+def check_stacked_gzip():
+    check_no_post_failure(r"content-coded as 'gzip, gzip'", "the stacked coding")
+    expect(len(READS) == 1, "run A was read once; the answer was refused, not retried (%d reads)" % len(READS))
+
+
+URL_SECRETS = ("ApiPassw0rd", "Pr0xy#Secret", "apiuser:", "proxyuser:")
+
+
+def check_url_secrets():
+    expect(not LOG, "nothing reached the API: every call failed before sending (%d requests)" % len(LOG))
+    expect(len(REBOOTS) == 4 and all(r.get("failed") and not r.get("changed") for r in REBOOTS), "the 4 calls failed, unchanged")
+    for result, pattern in zip(REBOOTS, ("credentials", "no scheme", "query string", "a proxy URL .* cannot be parsed")):
+        failed_saying(result, pattern, pattern)
+    expect(any(r.get("invocation") for r in REBOOTS), "the results hold the invocation (-vvvv): the masking is not vacuous")
+    for secret in URL_SECRETS:
+        secret_absent(secret, repr(secret))
+
+
 SPECIFIC = {
     "good": check_good,
     "wrong_id_get": check_wrong_id_get,
@@ -235,6 +270,9 @@ SPECIFIC = {
     "wrong_id_post": lambda: check_lying_post(1),
     "lower_count_post": lambda: check_lying_post(4),
     "token_key": check_token_key,
+    "token_echoes": check_token_echoes,
+    "stacked_gzip": check_stacked_gzip,
+    "url_secrets": check_url_secrets,
 }
 
 

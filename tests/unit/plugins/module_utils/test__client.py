@@ -1084,6 +1084,7 @@ def test_redirect_location_is_shown_without_userinfo_or_query(fake):
     "exc",
     [
         requests.exceptions.InvalidURL("Failed to parse: http://proxyuser:pr0xy#secret@127.0.0.1:3128"),
+        requests.exceptions.InvalidURL("Failed to parse: 'proxyuser:pr0xy' is not a valid host or port"),
         requests.exceptions.InvalidProxyURL("Please check proxy URL. It is malformed and could be missing the host: http://proxyuser:pr0xy#secret@"),
         requests.exceptions.ProxyError("Cannot connect to proxy http://proxyuser:pr0xy#secret@proxy.example:3128 (refused)"),
     ],
@@ -1094,8 +1095,21 @@ def test_a_proxy_url_with_a_password_is_not_echoed(fake, exc):
     with pytest.raises(ApifyTransportError) as info:
         client.get(PATH)
     message = str(info.value)
-    assert "pr0xy#secret" not in message and "proxyuser" not in message, message
-    assert "http://" in message  # the URL is still named, as shown_url() shows it
+    assert "pr0xy" not in message and "proxyuser" not in message, message
+    if isinstance(exc, requests.exceptions.InvalidURL):
+        assert "a proxy URL for api.apify.example cannot be parsed (requests: %s; the URL is not shown" % type(exc).__name__ in message
+        assert info.value.sent is False  # nothing can have gone out
+    else:
+        assert "http://proxy.example:3128" in message  # the URL is still named, as shown_url() shows it
+
+
+@pytest.mark.parametrize("name", ["https_proxy", "HTTPS_PROXY", "all_proxy"])
+def test_a_proxy_password_from_the_environment_is_redacted_in_any_text(fake, name):
+    client = fake.client(retries=0, environ={name: "http://proxyuser:pr0xy#secret@127.0.0.1:3128", "no_proxy": "x"})
+    fake.http.script("GET", PATH, requests.exceptions.ConnectionError("odd text: 'proxyuser:pr0xy' and pr0xy#secret"))
+    with pytest.raises(ApifyTransportError) as info:
+        client.get(PATH)
+    assert "odd text: '********' and ********" in str(info.value)
 
 
 def test_unusable_ca_bundle_message_has_no_url_secrets(fake):
