@@ -33,8 +33,18 @@ TOKEN = "apify_api_DecodingTestToken000000000000000000"
 BOMB_BYTES = 256 * 1024 * 1024  # what each bomb decodes to: 64 times the answer bound
 PEAK_LIMIT = 3 * MAX_ANSWER_BYTES  # the bound, one decoded read (at most ~the bound again) and change
 SECONDS_LIMIT = 3.0
-RUN = {"data": {"id": "DecodingRun000001", "actId": "A" * 17, "status": "RUNNING", "startedAt": "2026-01-01T00:00:00.000Z",
-                "buildId": "B" * 17, "stats": {"rebootCount": 0}, "options": {}, "padding": "run " * 50000}}
+RUN = {
+    "data": {
+        "id": "DecodingRun000001",
+        "actId": "A" * 17,
+        "status": "RUNNING",
+        "startedAt": "2026-01-01T00:00:00.000Z",
+        "buildId": "B" * 17,
+        "stats": {"rebootCount": 0},
+        "options": {},
+        "padding": "run " * 50000,
+    }
+}
 
 
 def _compress(data_chunks, wbits):

@@ -555,7 +555,9 @@ def test_refused_message_in_full(fake):
     fake.http.script("GET", PATH, fake.refused())
     with pytest.raises(ApifyTransportError) as info:
         client.get(PATH)
-    assert str(info.value) == "GET %s failed: api.apify.example refused the connection. This happened after 6 attempts, 15.5 s of backoff between them (retries=5). %s" % (
+    assert str(
+        info.value
+    ) == "GET %s failed: api.apify.example refused the connection. This happened after 6 attempts, 15.5 s of backoff between them (retries=5). %s" % (
         PATH,
         HINT,
     )
