@@ -334,7 +334,7 @@ def test_a_cut_echo_of_the_token_as_the_run_id_is_not_shown(fake, cut):
 def test_the_token_echoed_in_a_schema_invalid_answer_is_not_shown_escaped(fake, field, value):
     client = fake.client(token=ODD_TOKEN)
     run = fake.run()
-    parent, _, name = ("data." + field).rpartition(".")
+    parent, dummy, name = ("data." + field).rpartition(".")
     target = {"data": run}
     for part in parent.split("."):
         target = target[part]
