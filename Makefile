@@ -87,8 +87,8 @@ integration: $(addprefix integration-,$(CORES)) ## ansible-test integration on e
 ee: nox ## The execution environment: ansible-builder introspect and create (no container engine)
 	$(call nox,ee,ee)
 
-proof: nox ## OpenAPI conformance, apify-client against the emulator, fuzzing, ansible-runner
-	$(call nox,proof,proof)
+proof: nox ## OpenAPI conformance, apify-client against the emulator, fuzzing, ansible-runner, decoding bounds per urllib3
+	$(call nox,proof,proof decoding)
 
 docs: nox ## Build the HTML docs (guides and plugin reference) into .build/docs/html
 	$(call nox,docs,docs)

@@ -200,6 +200,44 @@ def proof(session: nox.Session) -> None:
         )
 
 
+# The urllib3 releases the client's answer bounds are proven under (tests/decoding), as
+# (urllib3, requests): the oldest that requirements.txt allows (requests 2.25.0 takes urllib3 from
+# 1.21.1, which imports on Python < 3.10 only), the last 1.x, the last before urllib3 bounded
+# decoding itself (2.6.0: its CVE-2025-66418 and CVE-2025-66471), and the newest.
+DECODING_LEGS = (("1.21.1", "2.25.0"), ("1.26.20", "2.25.0"), ("2.5.0", "2.32.5"), ("", ""))
+
+
+@nox.session(python="3.9", default=False)
+def decoding(session: nox.Session) -> None:
+    """pytest tests/decoding once per urllib3 of DECODING_LEGS: compression bombs stay within the answer bound."""
+    place = Path(session.create_tmp()).resolve() / "collections"
+    link = place / "ansible_collections" / "apify" / "platform"
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if not link.is_symlink():
+        link.symlink_to(ROOT)
+    # Outside constraints.txt, which pins the newest of each (pytest 9 needs Python 3.10): the
+    # point here is the old releases. pytest 8.4 is the last for Python 3.9.
+    unpinned = {"PIP_CONSTRAINT": ""}
+    session.install("pytest==8.4.2", env=unpinned)
+    for urllib3, requests in DECODING_LEGS:
+        pins = [f"urllib3=={urllib3}", f"requests=={requests}"] if urllib3 else ["--upgrade", "requests", "urllib3"]
+        session.install(*pins, env=unpinned)
+        session.run(
+            "python",
+            "-m",
+            "pytest",
+            str(ROOT / "tests" / "decoding"),
+            "-p",
+            "no:cacheprovider",
+            "--import-mode=importlib",
+            "-s",
+            "-ra",
+            *session.posargs,
+            env={"PYTHONPATH": str(place), "PYTHONDONTWRITEBYTECODE": "1"},
+            success_codes=[0, 5],  # 5: ARGS of `make proof` (-k ...) selected none of these tests
+        )
+
+
 @nox.session(python=TOOLS_PYTHON, default=False)
 def ee(session: nox.Session) -> None:
     """The execution environment, without a container engine (ansible-builder introspect and create).

@@ -53,6 +53,9 @@ options:
         (C(POST)) is retried on HTTP 429 only. Backoff starts at 0.5 seconds, doubles, has a
         random factor up to 2, and stops growing at 30 seconds; a C(Retry-After) is honoured, and one over
         30 seconds ends the retries.
+      - The retries are silent. With the default V(5), a read that keeps failing at once (nothing listens at
+        O(api_url), say) waits 15.5 to 31 seconds in all (about 25) before the task fails; every attempt may also
+        take up to O(timeout). The failure message says how many attempts were made and how long their backoff took.
     type: int
     default: 5
 requirements:

@@ -28,6 +28,7 @@ __metaclass__ = type
 
 import json
 import math
+import os
 import random
 import time
 from urllib.parse import urlencode
@@ -39,6 +40,7 @@ from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyTransportError,
     shorten,
 )
+from ansible_collections.apify.platform.plugins.module_utils._options import RUN_ID_RE, proxy_urls, shown_url, url_secrets, without_url_secrets
 from ansible_collections.apify.platform.plugins.module_utils._session import Session, deadline, is_ca_bundle_error, never_sent, requests
 from ansible_collections.apify.platform.plugins.module_utils._version import COLLECTION_VERSION
 
@@ -55,6 +57,15 @@ REDACTED = "********"
 # Bounds on one answer. A run is a few KiB and a page of 1,000 listed runs about 1 MiB.
 MAX_ANSWER_BYTES = 4 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
+# Content codings asked for and believed: the ones urllib3 decodes with zlib. One at most:
+# urllib3 before 2.6.0 decodes any number stacked (``gzip, gzip``: 1.8 KB became 2 GB, its
+# CVE-2025-66418), so an answer coded otherwise is refused before a byte of it is read.
+CODINGS = ("gzip", "x-gzip", "deflate")
+# What is read at a time from a coded answer. urllib3 before 2.6.0 (its CVE-2025-66471) decodes
+# each raw read whole, and deflate expands at most ~1,032 times: 4 KiB read stay below about
+# 4 MiB decoded, so MAX_ANSWER_BYTES bounds memory under every urllib3 that requests allows
+# (from 2.6.0 urllib3 bounds the decoded size of each read itself).
+CODED_CHUNK_BYTES = 4 * 1024
 # An Apify run nests about 5 levels deep; deeper answers are refused before anything
 # (validation, Ansible's own handling of the result) recurses through them.
 MAX_JSON_DEPTH = 32
@@ -93,20 +104,38 @@ class ApifyClient:
         self.timeout = timeout
         self.retries = retries
         self._token = token
+        # The token in every form it may take in a text, and what the proxies' URLs hold that
+        # shown_url() would strip (4 characters or more: shorter ones would mask common words).
+        environ = os.environ if environ is None else environ
+        secrets = [secret for url in proxy_urls(environ) for secret in url_secrets(url) if len(secret) >= 4]
+        self._secret_forms = sorted(set((escaped_forms(token) if token else []) + secrets), key=len, reverse=True)
         # Looked up now, not at import, so tests can replace time.sleep and random.random.
         self._sleep = sleep or time.sleep
         self._rand = rand or random.random
         self.session = Session(api_url, token, validate_certs=validate_certs, pool_size=pool_size, session=session, environ=environ)
-        self.headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        # Accept-Encoding named: requests would also offer br and zstd when their libraries are installed.
+        self.headers = {"User-Agent": USER_AGENT, "Accept": "application/json", "Accept-Encoding": "gzip, deflate"}
         # Every request that may change something, as "METHOD path", once it has been sent:
         # whatever happens afterwards, the task has to report changed.
         self.sent = []
 
     def redact(self, text):
-        """Remove the token from any text that may reach the user."""
-        if self._token and text:
-            return text.replace(self._token, REDACTED)
+        """Remove the token (also as repr() or JSON escaped it) and proxy passwords from any text that may reach the user."""
+        if text and self._secret_forms:
+            if self._token and len(text) >= 8 and text in self._token:
+                return REDACTED  # a value that is a cut piece of the token (an echo as an ID, say)
+            for form in self._secret_forms:
+                text = text.replace(form, REDACTED)
         return text
+
+    def shown_id(self, value):
+        """An ID from an answer as a message may show it: only one that passes the run ID check.
+
+        Anything else (a truncated echo of the token, perhaps) is described, never quoted.
+        """
+        if isinstance(value, str) and RUN_ID_RE.fullmatch(value) and not (self._token and value in self._token):
+            return repr(value)
+        return "(not an ID: %s of %d characters)" % (type(value).__name__, len(value) if isinstance(value, str) else 0)
 
     def get(self, path, params=None, check=None):
         return self.request("GET", path, params=params, idempotent=True, check=check)
@@ -123,6 +152,7 @@ class ApifyClient:
         """
         shown = path + ("?" + urlencode(params) if params else "")
         attempt = 0
+        waited = 0.0  # seconds of backoff between the attempts, for the message
         while True:
             retry_after = None
             try:
@@ -138,9 +168,11 @@ class ApifyClient:
                 retry_after = parse_retry_after(headers.get("Retry-After"))
             if not retryable or attempt >= self.retries or (retry_after is not None and retry_after > BACKOFF_CAP):
                 if isinstance(error, ApifyTransportError):
-                    error.append(self._transport_hint(attempt + 1, idempotent, error.sent))
+                    error.append(self._transport_hint(attempt + 1, idempotent, error.sent, waited))
                 raise error
-            self._sleep(self.backoff_delay(attempt, retry_after))
+            delay = self.backoff_delay(attempt, retry_after)
+            self._sleep(delay)
+            waited += delay
             attempt += 1
 
     def backoff_delay(self, attempt, retry_after=None):
@@ -165,7 +197,7 @@ class ApifyClient:
                 if is_ca_bundle_error(exc):  # requests checks a CA bundle path before it connects
                     raise ApifyConfigError(
                         "%s %s was not sent: %s. Check REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, SSL_CERT_FILE and SSL_CERT_DIR."
-                        % (method, shown, shorten(self.redact(str(exc))))
+                        % (method, shown, shorten(self.redact(without_url_secrets(str(exc)))))
                     ) from None
                 # Any other OSError: where it came from, the request may have gone out.
                 self._record(method, path, True)
@@ -210,9 +242,21 @@ class ApifyClient:
         declared = response.headers.get("Content-Length", "")
         if declared.strip().isdigit() and int(declared) > MAX_ANSWER_BYTES:
             raise self._too_large(method, shown, response.status_code, "it declares %s bytes" % declared.strip())
+        codings = [c.strip().lower() for c in response.headers.get("Content-Encoding", "").split(",") if c.strip()]
+        if len(codings) > 1 or (codings and codings[0] not in CODINGS + ("identity",)):
+            self.session.reset()
+            raise ApifyResponseError(
+                method,
+                shown,
+                status=response.status_code,
+                accepted=response.status_code < 300,
+                reason="the answer is content-coded as %r; only one of %s is accepted (the Apify API uses at most one). "
+                "It was not read, and the connection was closed. Check api_url and any proxy in between."
+                % (shorten(self.redact(", ".join(codings)), 80), ", ".join(CODINGS)),
+            )
         chunks = []
         size = 0
-        for chunk in response.iter_content(CHUNK_BYTES):
+        for chunk in response.iter_content(CHUNK_BYTES if codings in ([], ["identity"]) else CODED_CHUNK_BYTES):
             size += len(chunk)
             if size > MAX_ANSWER_BYTES:
                 raise self._too_large(method, shown, response.status_code, "it went on past that")
@@ -232,25 +276,28 @@ class ApifyClient:
         )
 
     def _describe(self, exc, timed_out):
-        """What went wrong on the wire, naming the host, never a header; redacted anyway."""
+        """What went wrong on the wire, naming the host, never a header; URLs as shown_url() shows them, redacted."""
         where = self.session.netloc
         if timed_out:
             return "no complete answer from %s within timeout=%g s (the limit for the whole request)" % (where, self.timeout)
+        text = self.redact(without_url_secrets(str(exc)))
         if isinstance(exc, requests.exceptions.SSLError):
-            return "TLS with %s failed (%s). Check the CA bundle (REQUESTS_CA_BUNDLE, SSL_CERT_FILE) or validate_certs" % (
-                where,
-                shorten(self.redact(str(exc))),
-            )
+            return "TLS with %s failed (%s). Check the CA bundle (REQUESTS_CA_BUNDLE, SSL_CERT_FILE) or validate_certs" % (where, shorten(text))
         if isinstance(exc, requests.exceptions.ProxyError):
-            return "the proxy for %s failed (%s). Check https_proxy, http_proxy and no_proxy" % (where, shorten(self.redact(str(exc))))
-        text = self.redact(str(exc))
+            return "the proxy for %s failed (%s). Check https_proxy, http_proxy and no_proxy" % (where, shorten(text))
+        if isinstance(exc, requests.exceptions.InvalidURL):  # api_url is checked: a proxy's URL; its text may quote a password
+            return (
+                "a proxy URL for %s cannot be parsed (requests: %s; the URL is not shown, it may hold a password). Check https_proxy, "
+                "http_proxy and all_proxy: a user name or password holding #, ?, / or @ must be percent-encoded" % (where, type(exc).__name__)
+            )
         if "refused" in text.lower():
             return "%s refused the connection" % where
         return "%s: %s: %s" % (where, type(exc).__name__, shorten(text))
 
-    def _transport_hint(self, attempts, idempotent, sent):
+    def _transport_hint(self, attempts, idempotent, sent, waited=0.0):
         if attempts > 1:
-            tried = "after %d attempts" % attempts
+            # The retries are silent (a refused connection takes about 25 s with retries=5): say how long they waited.
+            tried = "after %d attempts, %.1f s of backoff between them (retries=%d)" % (attempts, waited, self.retries)
         elif idempotent:
             tried = "with retries=0"
         elif sent:
@@ -301,7 +348,7 @@ class ApifyClient:
                 path,
                 status=status,
                 reason="HTTP %s redirect to %r was not followed: the token is only sent to api_url. "
-                "Set api_url to the address the API really answers on." % (status, shorten(self.redact(headers.get("Location", "")), 200)),
+                "Set api_url to the address the API really answers on." % (status, shorten(self.redact(shown_url(headers.get("Location", ""))), 200)),
             )
         error_type = error_message = None
         try:
@@ -326,6 +373,14 @@ class ApifyClient:
         except (TypeError, ValueError, RecursionError):
             text = type(value).__name__
         return shorten(self.redact(text), limit)
+
+
+def escaped_forms(secret):
+    """``secret`` as it stands and as ``repr()`` or JSON may have escaped it (``\\``, quotes), longest first."""
+    forms = {secret, json.dumps(secret)[1:-1]}
+    backslashed = secret.replace("\\", "\\\\")
+    forms.update((backslashed, backslashed.replace("'", "\\'"), backslashed.replace('"', '\\"'), repr(secret)[1:-1]))
+    return sorted(forms, key=len, reverse=True)
 
 
 def nesting_exceeds(document, limit):

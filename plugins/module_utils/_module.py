@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import time
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -27,6 +28,8 @@ from ansible_collections.apify.platform.plugins.module_utils._options import (
     check_positive,
     clean_token,
     normalize_api_url,
+    proxy_urls,
+    url_secrets,
 )
 from ansible_collections.apify.platform.plugins.module_utils._schemas import (
     HAS_JSONSCHEMA,
@@ -59,6 +62,7 @@ class ApifyModule(AnsibleModule):
         super().__init__(argument_spec=spec, **kwargs)
         self._clients = []
         self._token = None
+        self.hide_url_secrets(self.params.get("api_url"), *proxy_urls(os.environ))
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
         if not HAS_JSONSCHEMA:
@@ -84,6 +88,16 @@ class ApifyModule(AnsibleModule):
         )
         self._clients.append(client)
         return client
+
+    def hide_url_secrets(self, *urls):
+        """Register what ``shown_url()`` strips (user names, passwords, queries) as ``no_log`` values.
+
+        Messages show URLs without them already; this masks them in the invocation
+        (``-vvv``) and anywhere else Ansible prints, should a URL that does not parse
+        slip through whole.
+        """
+        for url in urls:
+            self.no_log_values.update(url_secrets(url))
 
     def sent_changes(self):
         """Whether any request that may change something went out (see ApifyClient.sent)."""

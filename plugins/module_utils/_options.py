@@ -30,6 +30,12 @@ RESOURCE_ID_RE = re.compile(r"[A-Za-z0-9]{1,64}|[A-Za-z0-9._-]{1,64}~[A-Za-z0-9.
 # in flight from us; 100 workers at a real round trip of ~50 ms stay near 2,000/s.
 MAX_CONCURRENCY = 100
 
+# Apify's API tokens are about 46 characters (apify_api_ and 36 more). The bound is generous so
+# that a token format Apify may adopt tomorrow still passes, yet a value no HTTP server takes in
+# one header (8 KiB is a common limit for all of them), such as a whole file pasted by mistake, is
+# refused before it is sent anywhere.
+MAX_TOKEN_CHARS = 512
+
 TOKEN_HELP = (
     "Set the token option, the APIFY_TOKEN environment variable, or module_defaults for group/apify.platform.apify (in AWX: an 'Apify API' credential)."
 )
@@ -39,6 +45,71 @@ def shown(value, limit=40):
     """A user value, quoted and shortened, for an error message."""
     text = repr(value)
     return text if len(text) <= limit else text[:limit] + "...' (%d characters)" % len(value)
+
+
+# A URL in a piece of text (an exception's message, a header): up to the next whitespace.
+URL_IN_TEXT_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
+
+
+def _url_parts(url):
+    """``(prefix, userinfo, rest, query)`` of a URL, without parsing it (it may not parse).
+
+    The userinfo is everything before the last ``@`` of the authority (a password may hold
+    ``@``, ``#``, ``/`` or ``:``, which is why some proxy URLs do not parse); the query
+    everything from the first ``?`` after it. A value without ``://`` is taken as
+    ``[userinfo@]host...``, as a user may type it.
+    """
+    scheme, sep, rest = url.partition("://")
+    prefix = scheme + sep if sep else ""
+    if not sep:
+        rest = url
+    userinfo = ""
+    at = rest.rfind("@")
+    if at >= 0:
+        userinfo, rest = rest[:at], rest[at + 1 :]
+    rest, mark, query = rest.partition("?")
+    rest = rest.split("#", 1)[0]
+    return prefix, userinfo, rest, query if mark else None
+
+
+def shown_url(url):
+    """A URL as it may be shown in a message: no user name or password, no query, no fragment.
+
+    The one place that decides how a URL (``api_url``, a proxy, a redirect's ``Location``)
+    enters a message; a query is replaced by ``?...`` (it may hold a token).
+    """
+    if not isinstance(url, str):
+        return shown(url)
+    prefix, dummy, rest, query = _url_parts(url.strip())
+    return prefix + rest + ("?..." if query is not None else "")
+
+
+def url_secrets(url):
+    """What ``shown_url()`` strips from ``url`` that may be secret: for ``no_log`` (AnsibleModule.no_log_values)."""
+    if not isinstance(url, str) or not url.strip():
+        return []
+    dummy, userinfo, dummy, query = _url_parts(url.strip())
+    found = []
+    if userinfo:
+        user, colon, password = userinfo.partition(":")
+        for value in (userinfo, password if colon else user):
+            # Also as a parser that stops at "#", "?" or "/" quotes it ('user:pa' of 'user:pa#ss').
+            found += [value, re.split(r"[#?/]", value, maxsplit=1)[0]]
+    if query:
+        found.append(query)
+    return list(dict.fromkeys(value for value in found if value))
+
+
+def proxy_urls(environ):
+    """The proxy URLs requests may read from the environment (``https_proxy``, ``ALL_PROXY``, ...)."""
+    return [value for name, value in environ.items() if name.lower().endswith("_proxy") and name.lower() != "no_proxy"]
+
+
+def without_url_secrets(text):
+    """``text`` with every URL in it as ``shown_url()`` shows it (for exception messages)."""
+    if not isinstance(text, str) or "://" not in text:
+        return text
+    return URL_IN_TEXT_RE.sub(lambda match: shown_url(match.group(0)), text)
 
 
 def check_run_id(value, option="run_id"):
@@ -89,6 +160,11 @@ def clean_token(token, required):
         )
     if any(ord(ch) > 126 for ch in token):
         raise ApifyConfigError("The Apify API token contains non-ASCII characters; Apify tokens never do.")
+    if len(token) > MAX_TOKEN_CHARS:
+        raise ApifyConfigError(
+            "The Apify API token is %d characters long; Apify tokens are about 46, and at most %d are accepted "
+            "(a file or several values given as the token?). Give the token alone." % (len(token), MAX_TOKEN_CHARS)
+        )
     return token
 
 
@@ -116,13 +192,18 @@ def normalize_api_url(url):
         raise ApifyConfigError("api_url is empty: leave it out to use https://api.apify.com.")
     url = url.strip()
     if "://" not in url:
-        raise ApifyConfigError("api_url %s has no scheme: write it as https://HOST, for example https://api.apify.com." % shown(url.split("?")[0]))
+        raise ApifyConfigError("api_url %s has no scheme: write it as https://HOST, for example https://api.apify.com." % shown(shown_url(url)))
+    if url_secrets(url):
+        raise ApifyConfigError(
+            "api_url %s must not contain credentials, a query string or fragment: give the token in the token option (it never goes in a URL)."
+            % shown(shown_url(url), limit=120)
+        )
     try:
         parts = urlsplit(url)
         port = parts.port
         host = parts.hostname
     except ValueError as exc:
-        raise ApifyConfigError("api_url is not a valid URL: %s." % exc)
+        raise ApifyConfigError("api_url %s is not a valid URL: %s." % (shown(shown_url(url), limit=120), without_url_secrets(str(exc))))
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise ApifyConfigError("api_url must use https:// (got %s://)." % shown(scheme)[1:-1])

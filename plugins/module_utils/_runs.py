@@ -46,8 +46,12 @@ def run_path(run_id, action=None):
     return path + "/" + action if action else path
 
 
-def about_run(run_id, method, path, redact):
-    """A ``check`` for the client: the answer is a valid run, and the run asked for."""
+def about_run(run_id, method, path, redact, shown_id=None):
+    """A ``check`` for the client: the answer is a valid run, and the run asked for.
+
+    ``shown_id`` (the client's) quotes the answer's ID in the message only if it passes
+    the run ID check; without it the ID is not quoted.
+    """
 
     def check(document):
         validate(document, RUN_RESPONSE, method, path, redact)
@@ -58,8 +62,8 @@ def about_run(run_id, method, path, redact):
                 path,
                 json_path="data.id",
                 accepted=True,
-                reason="the answer is about another run (%r), not %s; it was not believed, and nothing was sent on the strength of it"
-                % (redact(answered)[:40], run_id),
+                reason="the answer is about another run (%s), not %s; it was not believed, and nothing was sent on the strength of it"
+                % (shown_id(answered) if shown_id else "not quoted", run_id),
             )
         return document
 
@@ -69,7 +73,7 @@ def about_run(run_id, method, path, redact):
 def get_run(client, run_id):
     """GET /v2/actor-runs/{runId}: the run as it is now."""
     path = run_path(run_id)
-    return client.get(path, check=about_run(run_id, "GET", path, client.redact))["data"]
+    return client.get(path, check=about_run(run_id, "GET", path, client.redact, client.shown_id))["data"]
 
 
 def post_action(client, run_id, action, params=None, expect=None):
@@ -80,7 +84,7 @@ def post_action(client, run_id, action, params=None, expect=None):
     not to be believed.
     """
     path = run_path(run_id, action)
-    about = about_run(run_id, "POST", path, client.redact)
+    about = about_run(run_id, "POST", path, client.redact, client.shown_id)
 
     def check(document):
         about(document)
@@ -110,7 +114,7 @@ def get_run_storage(client, run, kind):
                 path,
                 json_path="data.id",
                 accepted=True,
-                reason="the answer is about storage %r, not the run's %s %s; it was not believed" % (client.redact(answered)[:40], id_field, expected),
+                reason="the answer is about storage %s, not the run's %s %s; it was not believed" % (client.shown_id(answered), id_field, expected),
             )
         return document
 

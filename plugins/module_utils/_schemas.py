@@ -172,11 +172,33 @@ def validate(instance, schema, method, path, redact=None):
     The reason quotes the offending value: ``redact`` (the client's) removes the
     token from it first, should the API have put the token in a field.
     """
-    errors = sorted(_validator(schema).iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path])
+    errors = _sorted_errors(schema, instance)
     if errors:
+        if redact:
+            # jsonschema's message quotes values repr()-escaped, where a token holding a backslash
+            # or quotes no longer reads as itself: redact the answer first, then let it speak.
+            errors = _sorted_errors(schema, _redacted(instance, redact)) or errors
         first = errors[0]
         where = json_path(first.absolute_path)
         # Only 2xx answers are decoded and validated, hence accepted=True.
         message = redact(first.message) if redact else first.message
         raise ApifyResponseError(method, path, json_path=where, accepted=True, reason="%s: %s. %s" % (where, shorten(message), ADVICE))
     return instance
+
+
+def _sorted_errors(schema, instance):
+    return sorted(_validator(schema).iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path])
+
+
+def _redacted(value, redact):
+    """A copy of a decoded answer with ``redact`` applied to every string, keys included.
+
+    Recursive: answers are bounded in depth by the client (``MAX_JSON_DEPTH``).
+    """
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {redact(key): _redacted(item, redact) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redacted(item, redact) for item in value]
+    return value

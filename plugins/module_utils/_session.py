@@ -183,12 +183,12 @@ def deadline(seconds):
 def never_sent(exc):
     """True when a requests exception means the request cannot have left.
 
-    No connection was made, the proxy refused the tunnel, the server's
-    certificate was refused, the SOCKS library is missing, or the pool was
-    closed before it handed out a connection: in each case no byte of the
-    request itself went out.
+    No connection was made, the proxy refused the tunnel, a proxy URL did not
+    parse, the server's certificate was refused, the SOCKS library is missing,
+    or the pool was closed before it handed out a connection: in each case no
+    byte of the request itself went out.
     """
-    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.InvalidSchema)):
+    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.InvalidSchema, requests.exceptions.InvalidURL)):
         return True
     first = exc.args[0] if exc.args else None
     if isinstance(first, ClosedPoolError):  # raised by the pool's _get_conn, before any connection is used

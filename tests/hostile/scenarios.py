@@ -13,6 +13,7 @@ so the server's log and state are the truth the tests judge by.
 import json
 import threading
 import time
+import zlib
 
 from .api import ACTOR, RUN_A, RUN_B, RUN_C, RUN_D, VICTIM, Api, is_list, is_run_read
 from .server import http_answer, json_answer
@@ -263,6 +264,48 @@ class ReceivedNotDone(Good):
                 self.api.runs[RUN_B]["status"] = "SUCCEEDED"
             return connection.send(json_answer(200, {"data": self.api.run_object(RUN_B)}))
         return super().serve(connection, request)
+class TokenEchoes(Good):
+    """Run with a token holding a backslash and both quotes (runme.sh): the reads echo it.
+
+    Run A's answer puts ``Bearer <token>`` where a count belongs (a schema error, whose message
+    repr()-escapes the value); run B's answer is about "run" ``<token>[:20]``, a truncated echo
+    of the token as an ID. Both answers are refused; neither may show the token, escaped or cut.
+    """
+
+    def answer(self, request):
+        status, document = self.api.handle(request)
+        if status == 200 and is_run_read(request):
+            if request.path.endswith(RUN_A):
+                document["data"]["stats"]["rebootCount"] = "Bearer %s" % self.token
+            elif request.path.endswith(RUN_B):
+                document["data"]["id"] = self.token[:20]
+        return status, document
+
+
+def _gzip(chunks):
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    return b"".join([compressor.compress(chunk) for chunk in chunks] + [compressor.flush()])
+
+
+class StackedGzip(Good):
+    """GET of a run answers ``Content-Encoding: gzip, gzip``: well under 2 KB that decode to 512 MiB.
+
+    urllib3 before 2.6.0 decodes any number of stacked codings, each whole, before the
+    client's size bound sees a byte (the issue saw 1,788 bytes take a module to 2 GB).
+    """
+
+    decoded = 512 * 1024 * 1024
+
+    def __init__(self, token):
+        super().__init__(token)
+        zeros = b"\0" * (16 * 1024 * 1024)
+        # The inner coding as gzip members one after the other (a gzip stream may hold several): fast to make.
+        self.bomb = _gzip([_gzip([zeros]) * (self.decoded // len(zeros))])
+
+    def serve(self, connection, request):
+        if not is_run_read(request):
+            return super().serve(connection, request)
+        return connection.send(http_answer(200, self.bomb, headers={"Content-Encoding": "gzip, gzip"}))
 
 
 SCENARIOS = {
@@ -282,4 +325,7 @@ SCENARIOS = {
     "broken_2xx": Broken2xx,
     "broken_before_answer": BrokenBeforeAnswer,
     "received_not_done": ReceivedNotDone,
+    "token_echoes": TokenEchoes,
+    "stacked_gzip": StackedGzip,
+    "url_secrets": Good,  # the API behaves; the secrets are in api_url and https_proxy (runme.sh, play.yml)
 }

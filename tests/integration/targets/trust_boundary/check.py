@@ -263,6 +263,39 @@ def check_received_not_done():
         "the POST answered with a finished run: changed, not rebooted: %r" % ended.get("msg"),
     )
     expect((ended.get("run") or {}).get("status") == "SUCCEEDED", "B is returned as the server has it, SUCCEEDED")
+def secret_absent(secret, name):
+    """``secret`` is in no form in the -vvvv output or the results: as it is, nor JSON- or repr()-escaped."""
+    forms = {secret, json.dumps(secret)[1:-1], repr(secret)[1:-1], secret.replace("\\", "\\\\")}
+    for text, where in ((OUTPUT, "the -vvvv output (%d bytes)" % len(OUTPUT)), (RESULTS_TEXT, "the registered results")):
+        found = [form for form in forms if form in text]
+        expect(not found, "%s is not in %s, in any form (found %d)" % (name, where, len(found)))
+
+
+def check_token_echoes():
+    expect(len(READS) == 2, "runs A and B were read once each, their answers refused (%d reads)" % len(READS))
+    for result, what in zip(REBOOTS, ("rebootCount: .* is not of type 'integer'", "about another run")):
+        failed_saying(result, what, "why the answer was refused")
+    for part, name in ((TOKEN, "the token"), (TOKEN[:16], "its first 16 characters"), (TOKEN[-16:], "its last 16"), (TOKEN[:20], "the echo of 20")):
+        secret_absent(part, name)
+    expect("\\" in TOKEN and "'" in TOKEN and '"' in TOKEN, "the token holds a backslash and both quotes (not vacuous)")
+
+
+def check_stacked_gzip():
+    check_no_post_failure(r"content-coded as 'gzip, gzip'", "the stacked coding")
+    expect(len(READS) == 1, "run A was read once; the answer was refused, not retried (%d reads)" % len(READS))
+
+
+URL_SECRETS = ("ApiPassw0rd", "Pr0xy#Secret", "apiuser:", "proxyuser:")
+
+
+def check_url_secrets():
+    expect(not LOG, "nothing reached the API: every call failed before sending (%d requests)" % len(LOG))
+    expect(len(REBOOTS) == 3 and all(r.get("failed") and not r.get("changed") for r in REBOOTS), "the 3 calls failed, unchanged")
+    for result, pattern in zip(REBOOTS, ("credentials", "no scheme", "a proxy URL .* cannot be parsed")):
+        failed_saying(result, pattern, pattern)
+    expect(any(r.get("invocation") for r in REBOOTS), "the results hold the invocation (-vvvv): the masking is not vacuous")
+    for secret in URL_SECRETS:
+        secret_absent(secret, repr(secret))
 
 
 SPECIFIC = {
@@ -282,6 +315,9 @@ SPECIFIC = {
     "broken_2xx": check_broken_2xx,
     "broken_before_answer": check_broken_before_answer,
     "received_not_done": check_received_not_done,
+    "token_echoes": check_token_echoes,
+    "stacked_gzip": check_stacked_gzip,
+    "url_secrets": check_url_secrets,
 }
 
 

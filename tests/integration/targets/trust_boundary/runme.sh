@@ -23,11 +23,16 @@ while [[ ! -f "$root/tests/hostile/server.py" || ! -f "$root/galaxy.yml" ]]; do
 done
 
 all=(good wrong_id_get early_hints late_bytes proxy huge_body endless_listing drip deep_nesting listing_bad_ids wrong_id_post lower_count_post token_key
-    broken_2xx broken_before_answer received_not_done)
+    broken_2xx broken_before_answer received_not_done token_echoes stacked_gzip url_secrets)
 read -r -a scenarios <<<"${TRUST_SCENARIOS:-${all[*]}}"
 guard=25  # seconds; check.py wants < 20 s, so a guard kill is always a failure
 
-token=$("$python" -c 'import secrets; print(secrets.token_hex(16))')
+plain_token=$("$python" -c 'import secrets; print(secrets.token_hex(16))')
+# For token_echoes: a backslash and both quotes in the middle, which repr() and JSON escape.
+odd_token=$("$python" -c 'import secrets; print(secrets.token_hex(12) + chr(92) + chr(39) + chr(34) + secrets.token_hex(12))')
+# For url_secrets: https_proxy with a password that requests cannot parse (check.py knows it).
+secret_proxy='http://proxyuser:Pr0xy#Secret@127.0.0.1:9'
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/apify-trust.XXXXXX")
 pids=()
 # shellcheck disable=SC2329  # invoked through the EXIT trap and after each scenario
@@ -66,6 +71,8 @@ start() {
 failed=()
 started=$(date +%s)
 for scenario in "${scenarios[@]}"; do
+    token=$plain_token
+    [[ $scenario != token_echoes ]] || token=$odd_token
     dir=$work/$scenario
     mkdir -p "$dir"
     start "$scenario" "$dir/server.port" "$python" -m tests.hostile --scenario "$scenario" \
@@ -76,9 +83,14 @@ for scenario in "${scenarios[@]}"; do
         proxy_port=$(tr -dc 0-9 <"$dir/proxy.port")
     fi
     verbosity=()
-    [[ $scenario != token_key ]] || verbosity=(-vvvv)  # the most the output can say, searched for the token
+    case $scenario in
+        token_key | token_echoes | url_secrets) verbosity=(-vvvv) ;;  # the most the output can say, searched for the secrets
+    esac
+    proxy_env=()
+    # ANSIBLE_INJECT_INVOCATION: ansible-core 2.21 returns the invocation only on request; older ones always.
+    [[ $scenario != url_secrets ]] || proxy_env=("https_proxy=$secret_proxy" ANSIBLE_INJECT_INVOCATION=1)
 
-    APIFY_TOKEN=$token ANSIBLE_NOCOLOR=1 "$python" measure.py "$dir/measure.json" "$guard" "$dir/stdout" "$dir/stderr" -- \
+    env "${proxy_env[@]}" APIFY_TOKEN="$token" ANSIBLE_NOCOLOR=1 "$python" measure.py "$dir/measure.json" "$guard" "$dir/stdout" "$dir/stderr" -- \
         ansible-playbook "${verbosity[@]}" -i "${INVENTORY_PATH:-localhost,}" play.yml \
         -e "scenario=$scenario" -e "api_port=$(tr -dc 0-9 <"$dir/server.port")" -e "proxy_port=$proxy_port" \
         -e "result_file=$dir/results.json"

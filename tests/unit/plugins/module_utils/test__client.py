@@ -152,7 +152,11 @@ HINT = "Check api_url (or APIFY_API_BASE_URL), that the API is reachable from th
 
 def test_client_settings(fake):
     client = fake.client(validate_certs=True)
-    assert client.headers == {"User-Agent": "apify.platform-ansible-collection/" + COLLECTION_VERSION, "Accept": "application/json"}
+    assert client.headers == {
+        "User-Agent": "apify.platform-ansible-collection/" + COLLECTION_VERSION,
+        "Accept": "application/json",
+        "Accept-Encoding": "gzip, deflate",  # the codings it believes; requests would add br and zstd
+    }
     assert isinstance(client.session.requests.auth, BearerAuth)
     assert client.timeout == 30.0
     assert client.retries == 5
@@ -542,7 +546,7 @@ def test_get_transport_error_after_retries(fake, build, word):
         client.get(PATH)
     assert len(fake.http.calls) == 3
     assert str(info.value).startswith("GET %s %s: " % (PATH, word))
-    assert str(info.value).endswith("This happened after 3 attempts. " + HINT)
+    assert str(info.value).endswith("This happened after 3 attempts, 1.5 s of backoff between them (retries=2). " + HINT)
     assert fake.clock.sleeps == [0.5, 1.0]
 
 
@@ -551,7 +555,12 @@ def test_refused_message_in_full(fake):
     fake.http.script("GET", PATH, fake.refused())
     with pytest.raises(ApifyTransportError) as info:
         client.get(PATH)
-    assert str(info.value) == "GET %s failed: api.apify.example refused the connection. This happened after 6 attempts. %s" % (PATH, HINT)
+    assert str(
+        info.value
+    ) == "GET %s failed: api.apify.example refused the connection. This happened after 6 attempts, 15.5 s of backoff between them (retries=5). %s" % (
+        PATH,
+        HINT,
+    )
 
 
 def test_whole_request_deadline_is_reported_as_a_timeout(fake):
@@ -910,8 +919,8 @@ def test_redirect_location_is_redacted(fake):
     fake.http.script("GET", PATH, fake.response(302, raw="", headers={"Location": location}))
     with pytest.raises(ApifyResponseError) as info:
         client.get(PATH)
-    assert REDACTED in str(info.value)
-    assert fake.TOKEN not in str(info.value)
+    assert "redirect to 'https://evil.example/?...' was not followed" in str(info.value)  # a query is never shown
+    assert_no_token(fake, str(info.value))
 
 
 def test_redirect_without_location(fake):
@@ -1066,3 +1075,141 @@ def test_token_in_reason_phrase_is_redacted(fake):
     with pytest.raises(ApifyApiError) as info:
         client.get(PATH)
     assert_no_token(fake, str(info.value))
+
+
+# -- secrets in messages (issue 17) ---------------------------------------------------------------
+
+# A token a user may have: a backslash and both kinds of quotes, which repr() and JSON escape.
+ODD_TOKEN = "apify_api_Odd\\Token'With\"Quotes0123456789abcdef"
+
+
+def test_redact_finds_the_token_as_repr_and_json_escaped_it(fake):
+    client = fake.client(token=ODD_TOKEN)
+    for text in (repr("Bearer " + ODD_TOKEN), repr({"k": ODD_TOKEN}), json.dumps({"k": ODD_TOKEN}), "raw " + ODD_TOKEN, repr(ODD_TOKEN + "'")):
+        redacted = client.redact(text)
+        assert REDACTED in redacted, text
+        for piece in token_pieces(ODD_TOKEN, 8):
+            assert piece not in redacted, (piece, redacted)
+
+
+@pytest.mark.parametrize("cut", [slice(0, 17), slice(0, 30), slice(10, 27), slice(-17, None)])
+def test_a_cut_piece_of_the_token_as_a_whole_value_is_redacted(fake, cut):
+    client = fake.client(token=ODD_TOKEN)
+    assert client.redact(ODD_TOKEN[cut]) == REDACTED
+    assert client.redact("short") == "short"  # shorter than 8 characters: a piece of nothing in particular
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ("OtherRun000000001", "'OtherRun000000001'"),
+        ("a/b", "(not an ID: str of 3 characters)"),
+        (ODD_TOKEN[:17], "(not an ID: str of 17 characters)"),
+        ("OddToken0123456789"[:17], "'OddToken012345678'"),
+        (17, "(not an ID: int of 0 characters)"),
+    ],
+)
+def test_shown_id_quotes_only_run_ids_that_are_not_token_pieces(fake, value, shown):
+    alnum_token = "OddToken0123456789abcdef"
+    client = fake.client(token=ODD_TOKEN if value != "OddToken012345678" else alnum_token)
+    expected = shown if value != "OddToken012345678" else "(not an ID: str of 17 characters)"
+    assert client.shown_id(value) == expected
+
+
+def test_redirect_location_is_shown_without_userinfo_or_query(fake):
+    client = fake.client()
+    location = "https://user:hunter2secret@evil.example/v2/x?token=abc123query#frag"
+    fake.http.script("GET", PATH, fake.response(302, raw="", headers={"Location": location}))
+    with pytest.raises(ApifyResponseError) as info:
+        client.get(PATH)
+    message = str(info.value)
+    assert "redirect to 'https://evil.example/v2/x?...' was not followed" in message
+    for secret in ("user", "hunter2secret", "abc123query", "frag"):
+        assert secret not in message
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        requests.exceptions.InvalidURL("Failed to parse: http://proxyuser:pr0xy#secret@127.0.0.1:3128"),
+        requests.exceptions.InvalidURL("Failed to parse: 'proxyuser:pr0xy' is not a valid host or port"),
+        requests.exceptions.InvalidProxyURL("Please check proxy URL. It is malformed and could be missing the host: http://proxyuser:pr0xy#secret@"),
+        requests.exceptions.ProxyError("Cannot connect to proxy http://proxyuser:pr0xy#secret@proxy.example:3128 (refused)"),
+    ],
+)
+def test_a_proxy_url_with_a_password_is_not_echoed(fake, exc):
+    client = fake.client(retries=0)
+    fake.http.script("GET", PATH, exc)
+    with pytest.raises(ApifyTransportError) as info:
+        client.get(PATH)
+    message = str(info.value)
+    assert "pr0xy" not in message and "proxyuser" not in message, message
+    if isinstance(exc, requests.exceptions.InvalidURL):
+        assert "a proxy URL for api.apify.example cannot be parsed (requests: %s; the URL is not shown" % type(exc).__name__ in message
+        assert info.value.sent is False  # nothing can have gone out
+    else:
+        assert "http://proxy.example:3128" in message  # the URL is still named, as shown_url() shows it
+
+
+@pytest.mark.parametrize("name", ["https_proxy", "HTTPS_PROXY", "all_proxy"])
+def test_a_proxy_password_from_the_environment_is_redacted_in_any_text(fake, name):
+    client = fake.client(retries=0, environ={name: "http://proxyuser:pr0xy#secret@127.0.0.1:3128", "no_proxy": "x"})
+    fake.http.script("GET", PATH, requests.exceptions.ConnectionError("odd text: 'proxyuser:pr0xy' and pr0xy#secret"))
+    with pytest.raises(ApifyTransportError) as info:
+        client.get(PATH)
+    assert "odd text: '********' and ********" in str(info.value)
+
+
+def test_unusable_ca_bundle_message_has_no_url_secrets(fake):
+    client = fake.client()
+    fake.http.script("GET", PATH, OSError("Could not find a suitable TLS CA certificate bundle, invalid path: https://u:p4ss@x.example/ca"))
+    with pytest.raises(ApifyConfigError) as info:
+        client.get(PATH)
+    assert "p4ss" not in str(info.value)
+
+
+# -- content codings (issue 17: bounded under every urllib3 allowed) ---------------------------------
+
+
+def test_only_the_codings_it_believes_are_asked_for(fake):
+    client = fake.client()
+    fake.http.script("GET", PATH, fake.ok({"id": "x"}))
+    client.get(PATH)
+    (call,) = fake.http.calls
+    assert call.headers["Accept-Encoding"] == "gzip, deflate"
+
+
+@pytest.mark.parametrize("coding", ["gzip, gzip", "gzip,deflate", "deflate, gzip, gzip", "br", "zstd", "compress", "gzip, br", "gzip, identity"])
+@pytest.mark.parametrize("status", [200, 500])
+def test_stacked_or_unknown_codings_are_refused_unread(fake, coding, status):
+    client = fake.client(retries=0)
+    fake.http.script("GET", PATH, fake.response(status, raw=b"\x1f\x8b" + b"\0" * 100, headers={"Content-Encoding": coding}))
+    with pytest.raises(ApifyResponseError) as info:
+        client.get(PATH)
+    assert "the answer is content-coded as %r" % ", ".join(c.strip() for c in coding.split(",")) in str(info.value)
+    assert "It was not read, and the connection was closed" in str(info.value)
+    assert info.value.accepted == (status < 300)
+    (call,) = fake.http.calls
+    assert call.bytes_read == 0 and call.closed
+
+
+@pytest.mark.parametrize("coding", ["identity", "", "GZIP", "x-gzip"])
+def test_one_known_coding_is_read(fake, coding):
+    import gzip  # pylint: disable=import-outside-toplevel
+
+    client = fake.client()
+    raw = gzip.compress(b'{"data": {"id": "z"}}') if "gzip" in coding.lower() else b'{"data": {"id": "z"}}'
+    fake.http.script("GET", PATH, fake.response(200, raw=raw, headers={"Content-Encoding": coding}))
+    assert client.get(PATH) == {"data": {"id": "z"}}
+
+
+# -- how long the retries took (issue 18) --------------------------------------------------------------
+
+
+def test_refused_connection_says_how_long_the_retries_waited(fake):
+    client = fake.client(retries=5)
+    fake.http.script("GET", PATH, *[fake.refused()] * 6)
+    with pytest.raises(ApifyTransportError) as info:
+        client.get(PATH)
+    assert "This happened after 6 attempts, 15.5 s of backoff between them (retries=5)." in str(info.value)
+    assert sum(fake.clock.sleeps) == 15.5

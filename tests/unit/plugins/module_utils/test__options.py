@@ -14,6 +14,7 @@ import yaml
 from ansible_collections.apify.platform.plugins.doc_fragments.apify import ModuleDocFragment
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyConfigError
 from ansible_collections.apify.platform.plugins.module_utils._options import (
+    MAX_TOKEN_CHARS,
     check_concurrency,
     check_not_negative,
     check_positive,
@@ -23,6 +24,9 @@ from ansible_collections.apify.platform.plugins.module_utils._options import (
     is_loopback,
     normalize_api_url,
     shown,
+    shown_url,
+    url_secrets,
+    without_url_secrets,
 )
 
 SECRET = "apify_api_S3CRETt0ken0123456789"
@@ -309,7 +313,7 @@ def test_normalize_api_url_refuses(url, fragment):
 def test_normalize_api_url_no_scheme_message_drops_the_query():
     with pytest.raises(ApifyConfigError) as info:
         normalize_api_url("api.apify.com?token=" + SECRET)
-    assert "'api.apify.com'" in str(info.value)
+    assert "'api.apify.com?...'" in str(info.value)
     assert "S3CRET" not in str(info.value)
 
 
@@ -404,3 +408,69 @@ def test_check_concurrency_refuses(value):
     with pytest.raises(ApifyConfigError) as info:
         check_concurrency(value)
     assert str(info.value) == "concurrency must be from 1 to 100 (got %s)." % value
+
+
+# -- URLs as messages may show them (issue 17) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url, shown, secrets",
+    [
+        ("https://api.apify.com", "https://api.apify.com", []),
+        ("https://user:pa55word@api.apify.com", "https://api.apify.com", ["user:pa55word", "pa55word"]),
+        ("user:pa55word@api.apify.com", "api.apify.com", ["user:pa55word", "pa55word"]),
+        ("https://onlyuser@api.apify.com/", "https://api.apify.com/", ["onlyuser"]),
+        ("http://proxyuser:p#ss/w@rd@127.0.0.1:3128", "http://127.0.0.1:3128", ["proxyuser:p#ss/w@rd", "proxyuser:p", "p#ss/w@rd", "p"]),
+        ("https://h.example/x?token=abc&y=1#top", "https://h.example/x?...", ["token=abc&y=1#top"]),
+        ("https://h.example/x#top", "https://h.example/x", []),
+        ("", "", []),
+    ],
+)
+def test_shown_url_and_what_it_strips(url, shown, secrets):
+    assert shown_url(url) == shown
+    assert url_secrets(url) == [s for s in secrets if s]
+
+
+def test_shown_url_of_a_non_string():
+    assert shown_url(None) == "None"
+    assert url_secrets(None) == []
+
+
+def test_without_url_secrets_rewrites_every_url_in_a_text():
+    text = "Failed to parse: http://u:s3cr3t#x@127.0.0.1:3128, then https://h.example/?token=t0k3n and /v2/x?offset=0"
+    assert without_url_secrets(text) == "Failed to parse: http://127.0.0.1:3128, then https://h.example/?... and /v2/x?offset=0"
+    assert without_url_secrets(None) is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "user:" + SECRET + "@api.apify.com",
+        "https://user:" + SECRET + "@api.apify.com",
+        "https://user:" + SECRET + "@api.apify.com:notaport",
+        "https://user:S3CRET#x@api.apify.com",
+        "https://api.apify.com:S3CRET@",
+    ],
+)
+def test_normalize_api_url_never_echoes_userinfo(url):
+    with pytest.raises(ApifyConfigError) as info:
+        normalize_api_url(url)
+    assert "S3CRET" not in str(info.value) and "user" not in str(info.value)
+
+
+# -- the token's length (issue 17) -------------------------------------------------------------------
+
+
+def test_clean_token_accepts_up_to_the_bound_and_odd_printable_characters():
+    assert clean_token("a" * MAX_TOKEN_CHARS, True) == "a" * MAX_TOKEN_CHARS
+    odd = "apify_api_Odd\\Token'With\"Quotes"
+    assert clean_token(odd, True) == odd
+
+
+def test_clean_token_refuses_a_longer_one_without_repeating_it():
+    token = "apify_api_" + "Z" * MAX_TOKEN_CHARS
+    with pytest.raises(ApifyConfigError) as info:
+        clean_token(token, True)
+    assert "is %d characters long" % len(token) in str(info.value)
+    assert "at most %d" % MAX_TOKEN_CHARS in str(info.value)
+    assert "ZZZZ" not in str(info.value) and "apify_api_" not in str(info.value)

@@ -303,7 +303,49 @@ def test_other_run_id_in_an_answer_is_redacted_and_cut(fake):
     with pytest.raises(ApifyResponseError) as info:
         get_run(client, fake.RUN_ID)
     assert fake.TOKEN not in str(info.value)
-    assert "'********" + "x" * 32 + "'" in str(info.value)
+    assert "the answer is about another run ((not an ID: str of %d characters))" % (len(fake.TOKEN) + 100) in str(info.value)
+
+
+# A token with a backslash and both quotes: repr() (jsonschema's messages) and JSON escape it.
+ODD_TOKEN = "apify_api_Odd\\Token'With\"Quotes0123456789abcdef"
+
+
+@pytest.mark.parametrize("cut", [slice(0, 17), slice(0, 40), slice(-17, None), slice(None)])
+def test_a_cut_echo_of_the_token_as_the_run_id_is_not_shown(fake, cut):
+    client = fake.client(token=ODD_TOKEN)
+    fake.http.script("GET", fake.RUN_PATH, fake.ok(fake.run(run_id=ODD_TOKEN[cut])))
+    with pytest.raises(ApifyResponseError) as info:
+        get_run(client, fake.RUN_ID)
+    assert "the answer is about another run ((not an ID: str of %d characters))" % len(ODD_TOKEN[cut]) in str(info.value)
+    for piece in [ODD_TOKEN[i : i + 8] for i in range(len(ODD_TOKEN) - 7)]:
+        assert piece not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("stats.rebootCount", "Bearer " + ODD_TOKEN),
+        ("status", {"token": ODD_TOKEN}),
+        ("startedAt", [ODD_TOKEN, "x"]),
+        ("stats", [ODD_TOKEN]),
+        ("options.build", {ODD_TOKEN: 1}),  # as a key
+    ],
+)
+def test_the_token_echoed_in_a_schema_invalid_answer_is_not_shown_escaped(fake, field, value):
+    client = fake.client(token=ODD_TOKEN)
+    run = fake.run()
+    parent, dummy, name = ("data." + field).rpartition(".")
+    target = {"data": run}
+    for part in parent.split("."):
+        target = target[part]
+    target[name] = value
+    fake.http.script("GET", fake.RUN_PATH, fake.response(200, {"data": run}))
+    with pytest.raises(ApifyResponseError) as info:
+        get_run(client, fake.RUN_ID)
+    message = str(info.value)
+    assert "********" in message  # the token's place is marked where the value is quoted
+    for piece in [ODD_TOKEN[i : i + 8] for i in range(len(ODD_TOKEN) - 7)]:
+        assert piece not in message, (piece, message)
 
 
 @pytest.mark.parametrize("answered", ["OtherRun000000001", "3KH8gEpp4d8uQSe8t", "3KH8gEpp4d8uQSe8T "])

@@ -210,7 +210,7 @@ def test_list_page_timing_out_fails_with_the_transport_message(fake, run_module)
     assert result["failed"] is True
     assert result["msg"] == (
         "GET /v2/actor-runs?offset=0&limit=1000 timed out: no complete answer from api.apify.com within timeout=2 s "
-        "(the limit for the whole request). This happened after 2 attempts. " + HINT
+        "(the limit for the whole request). This happened after 2 attempts, 0.5 s of backoff between them (retries=1). " + HINT
     )
     assert result["error"]["kind"] == "transport" and result["error"]["timeout"] is True
     assert fake.http.count("GET", "/v2/actor-runs") == 2

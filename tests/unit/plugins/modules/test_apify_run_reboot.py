@@ -12,8 +12,10 @@ import subprocess
 import sys
 
 import pytest
+import requests
 
 from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.common.parameters import PASS_VARS
 
 from ansible_collections.apify.platform.plugins.module_utils import _action_module, _actions
 from ansible_collections.apify.platform.plugins.module_utils._module import ApifyModule
@@ -460,7 +462,7 @@ def test_read_timing_out_is_retried_then_fails_with_the_transport_message(fake, 
     assert result["failed"] is True and result["changed"] is False
     assert result["msg"] == (
         "GET %s timed out: no complete answer from api.apify.com within timeout=30 s (the limit for the whole request). "
-        "This happened after 3 attempts. %s" % (GET, HINT)
+        "This happened after 3 attempts, 1.5 s of backoff between them (retries=2). %s" % (GET, HINT)
     )
     assert result["error"] == {"kind": "transport", "timeout": True, "message": result["msg"], "method": "GET", "path": GET}
     assert "Traceback" not in json.dumps(result)
@@ -622,3 +624,24 @@ def test_missing_library_is_named(tmp_path, library, blocked):
     assert result["failed"] is True
     assert result["msg"] == missing_required_lib(library)
     assert "Traceback" not in done.stdout
+
+
+# -- URL secrets stay out of the result, the invocation included (issue 17) -------------------------
+
+
+@pytest.mark.parametrize("api_url", ["https://apiuser:Pa55w0rdXYZ@api.apify.com", "apiuser:Pa55w0rdXYZ@api.apify.com", "https://api.apify.com/?Pa55w0rdXYZ"])
+def test_api_url_userinfo_is_neither_in_the_message_nor_in_the_invocation(fake, run_module, api_url):
+    extra = {"_ansible_inject_invocation": True} if "inject_invocation" in PASS_VARS else {}  # ansible-core 2.19+: only on request
+    result = run_module(main, args(api_url=api_url, **extra))
+    assert result["failed"] is True and fake.http.calls == []
+    assert "Pa55w0rdXYZ" not in json.dumps(result)
+    assert "invocation" in result and "********" in result["invocation"]["module_args"]["api_url"]
+
+
+def test_a_proxy_password_from_the_environment_is_masked_wherever_it_shows(fake, run_module, monkeypatch):
+    monkeypatch.setenv("https_proxy", "http://proxyuser:Pr0xyP#ss@127.0.0.1:3128")
+    fake.script("GET", GET, requests.exceptions.InvalidURL("Failed to parse: 'proxyuser:Pr0xyP' is not a valid host or port"))
+    result = run_module(main, args(retries=0))
+    assert result["failed"] is True
+    assert "Pr0xyP" not in json.dumps(result) and "proxyuser" not in json.dumps(result)
+    assert "a proxy URL for api.apify.com cannot be parsed" in result["msg"]
