@@ -5,7 +5,7 @@
 """The safe action on one run: read, decide, act at most once, verify, optionally wait.
 
 This is the centre of the collection. An action (reboot, abort: see
-``_actions.py``) supplies only what differs between actions: its decision
+``_run_actions.py``) supplies only what differs between actions: its decision
 (should this run be acted on?), its evidence (did it act? judged from the run
 read before and after) and what waiting for it means. Everything else is here,
 once:

@@ -292,8 +292,8 @@ error:
     path: /v2/actor-runs/3KH8gEpp4d8uQSe8T
 """
 
-from ansible_collections.apify.platform.plugins.module_utils._action_module import ACTION_ARGUMENT_SPEC, ACTION_MODULE_KWARGS, act
-from ansible_collections.apify.platform.plugins.module_utils._actions import Abort
+from ansible_collections.apify.platform.plugins.module_utils._acting import ACTION_ARGUMENT_SPEC, ACTION_MODULE_KWARGS, act
+from ansible_collections.apify.platform.plugins.module_utils._run_actions import Abort
 from ansible_collections.apify.platform.plugins.module_utils._module import ApifyModule
 
 

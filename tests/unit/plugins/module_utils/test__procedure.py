@@ -11,7 +11,7 @@ import itertools
 
 import pytest
 
-from ansible_collections.apify.platform.plugins.module_utils._actions import Reboot
+from ansible_collections.apify.platform.plugins.module_utils._run_actions import Reboot
 from ansible_collections.apify.platform.plugins.module_utils._client import BACKOFF_CAP
 from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyApiError,

@@ -20,7 +20,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.apify.platform.plugins.module_utils import _procedure
-from ansible_collections.apify.platform.plugins.module_utils._actions import Abort, Reboot
+from ansible_collections.apify.platform.plugins.module_utils._run_actions import Abort, Reboot
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyRunStateError
 from ansible_collections.apify.platform.plugins.module_utils._procedure import Options, Procedure
 from ansible_collections.apify.platform.tests.unit.scripted_http import RUN_ID, bare_run as run

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """The reboot rules as tables: the Reboot action's decision and evidence, the run facts they
-read, and a batch's summary. (Abort's tables are in test__actions.py.)"""
+read, and a batch's summary. (Abort's tables are in test__run_actions.py.)"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,7 +12,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.apify.platform.plugins.module_utils import _procedure, _run_facts as facts
-from ansible_collections.apify.platform.plugins.module_utils._actions import Reboot
+from ansible_collections.apify.platform.plugins.module_utils._run_actions import Reboot
 from ansible_collections.apify.platform.plugins.module_utils._procedure import ACTED as REBOOTED, ENDED, NOT_ACTED as NOT_REBOOTED, UNKNOWN
 from ansible_collections.apify.platform.plugins.module_utils._run_facts import describe_status, reboot_count
 from ansible_collections.apify.platform.tests.unit.scripted_http import RUN_ID, bare_run as run

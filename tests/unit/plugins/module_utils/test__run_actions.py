@@ -2,7 +2,7 @@
 # Copyright: apify.platform contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The actions of the safe procedure (``_actions.py``): decision, evidence, answers, waiting.
+"""The actions of the safe procedure (``_run_actions.py``): decision, evidence, answers, waiting.
 
 Pure functions of run objects, so tables of statuses; no fixture, no HTTP.
 """
@@ -13,7 +13,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.apify.platform.plugins.module_utils._actions import Abort, Reboot
+from ansible_collections.apify.platform.plugins.module_utils._run_actions import Abort, Reboot
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyResponseError
 from ansible_collections.apify.platform.plugins.module_utils._procedure import ACTED, ENDED, NOT_ACTED, UNKNOWN
 from ansible_collections.apify.platform.tests.unit.scripted_http import RUN_ID, bare_run as run

@@ -4,7 +4,7 @@
 
 """What the modules that act on runs (reboot, abort) share: options, selection, results.
 
-A module names its action (``_actions.py``) and the statuses a listing looks
+A module names its action (``_run_actions.py``) and the statuses a listing looks
 for; this file reads the selector options (``run_id``, ``run_ids``,
 ``actor_id``, ``task_id``), lists and checks IDs, runs the procedure
 (``_procedure.py``) on one run or many, and shapes the result.
