@@ -4,11 +4,11 @@
 
 """The actions the safe procedure (``_procedure.py``) can take on a run.
 
-Each action is a decision (``decide``: should this run be acted on now?) and
-its evidence (``evidence``: judging from the run read before and after a
-request with no trustworthy answer, did it act?), plus the words for its
-messages and what waiting for it means. Pure functions of run objects; adding
-an action (resurrect, metamorph) means writing one more class here.
+Each action is a ``RunAction`` (``_action_contract.py`` says what every member
+means): a decision (``decide``: should this run be acted on now?), its evidence
+(``evidence``: judging from the run read before and after a request with no
+trustworthy answer, did it act?), the words of its messages and what waiting
+for it means. Pure functions of run objects.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,12 +16,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.apify.platform.plugins.module_utils import _run_facts as facts
+from ansible_collections.apify.platform.plugins.module_utils._action_contract import ACTED, ENDED, NOT_ACTED, UNKNOWN, Decision, RunAction
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyResponseError
-from ansible_collections.apify.platform.plugins.module_utils._procedure import ACTED, ENDED, NOT_ACTED, UNKNOWN, Decision
 from ansible_collections.apify.platform.plugins.module_utils._runs import run_path
 
 
-class Reboot:
+class Reboot(RunAction):
     """POST /v2/actor-runs/{runId}/reboot: only RUNNING runs; evidence is ``stats.rebootCount``."""
 
     path = "reboot"
@@ -31,13 +31,9 @@ class Reboot:
     no_evidence = "the count did not move"
     wait_goal = "RUNNING again"
     waiting_for = "for it to run again"
-    waited_msg = "It is RUNNING again."
 
     def __init__(self, max_reboot_count=None):
         self.max_reboot_count = max_reboot_count
-
-    def params(self):
-        return None
 
     def decide(self, run):
         run_id, status = run.get("id"), run.get("status")
@@ -91,6 +87,12 @@ class Reboot:
     def done_msg(self, run_id, before, after):
         return "Run %s was rebooted (reboot count %s -> %s)." % (run_id, facts.shown_count(before), facts.shown_count(after))
 
+    def ended_msg(self, run_id, run):
+        return "Run %s was left alone: it stopped running (status %s) just before the reboot." % (run_id, run.get("status"))
+
+    def waited_msg(self, run):
+        return "It is RUNNING again."
+
     def wait_done(self, run):
         return run.get("status") == facts.RUNNING
 
@@ -101,17 +103,12 @@ class Reboot:
         return "ended with status %s while waiting for it to run again" % run.get("status")
 
 
-class Abort:
+class Abort(RunAction):
     """POST /v2/actor-runs/{runId}/abort: runs not finished; evidence is the status."""
 
     path = "abort"
     noun = "abort"
     past = "aborted"
-    evidence_name = "its status"
-    no_evidence = "it did not change"
-    wait_goal = "finished"
-    waiting_for = "for it to finish"
-    waited_msg = "It has finished."
     # What a run that can still be aborted looks like; ABORTING is already on its way.
     ABORTABLE = frozenset([facts.READY, facts.RUNNING, facts.TIMING_OUT])
 
@@ -133,9 +130,6 @@ class Abort:
             )
         return Decision(True, "Run %s is %s and will be aborted." % (run_id, status))
 
-    def check_answer(self, run_id, before, answer):
-        """Any answer about the run will do: the status it shows is checked by waiting, if asked."""
-
     def evidence(self, before, after):
         """ACTED when the run is ABORTING or ABORTED; NOT_ACTED when it still runs;
         ENDED when it finished otherwise; UNKNOWN for anything else."""
@@ -148,9 +142,6 @@ class Abort:
             return ENDED
         return UNKNOWN
 
-    def evidence_text(self, before, now):
-        return "status before %s, now %s" % (before.get("status"), now.get("status"))
-
     def ended(self, run):
         return run.get("status") not in self.ABORTABLE
 
@@ -158,11 +149,11 @@ class Abort:
         how = " gracefully" if self.gracefully else ""
         return "Run %s was aborted%s (status %s -> %s)." % (run_id, how, before.get("status"), after.get("status"))
 
+    def ended_msg(self, run_id, run):
+        return "Run %s was left alone: it finished (status %s) just before the abort." % (run_id, run.get("status"))
+
     def wait_done(self, run):
-        return run.get("status") in facts.TERMINAL_STATUSES
+        return run.get("status") in facts.TERMINAL_STATUSES  # any finish is the end of waiting; the status says how
 
-    def wait_failed(self, run):
-        return False  # any finish is the end of waiting; the status says how
-
-    def wait_failed_text(self, run):
-        return "ended with status %s" % run.get("status")
+    def waited_msg(self, run):
+        return "It has finished with status %s." % run.get("status")

@@ -293,8 +293,8 @@ error:
 """
 
 from ansible_collections.apify.platform.plugins.module_utils._acting import ACTION_ARGUMENT_SPEC, ACTION_MODULE_KWARGS, act
-from ansible_collections.apify.platform.plugins.module_utils._run_actions import Abort
 from ansible_collections.apify.platform.plugins.module_utils._module import ApifyModule
+from ansible_collections.apify.platform.plugins.module_utils._run_actions import Abort
 
 
 def main():

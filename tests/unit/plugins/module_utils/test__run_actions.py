@@ -13,9 +13,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.apify.platform.plugins.module_utils._run_actions import Abort, Reboot
+from ansible_collections.apify.platform.plugins.module_utils._action_contract import ACTED, ENDED, NOT_ACTED, UNKNOWN, Decision, RunAction
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyResponseError
-from ansible_collections.apify.platform.plugins.module_utils._procedure import ACTED, ENDED, NOT_ACTED, UNKNOWN
+from ansible_collections.apify.platform.plugins.module_utils._run_actions import Abort, Reboot
 from ansible_collections.apify.platform.tests.unit.scripted_http import RUN_ID, bare_run as run
 
 NOT_FINISHED = ("READY", "RUNNING", "TIMING-OUT")
@@ -126,7 +126,13 @@ def test_abort_messages():
     assert Abort(gracefully=True).done_msg(RUN_ID, before, after) == "Run %s was aborted gracefully (status RUNNING -> ABORTING)." % RUN_ID
     assert Abort().evidence_text(before, after) == "status before RUNNING, now ABORTING"
     assert Abort().wait_failed_text(run("FAILED")) == "ended with status FAILED"
-    assert "finished" in Abort().wait_goal and Abort().waited_msg
+    assert "finished" in Abort().wait_goal
+    # Waiting ends at any finish: the message says which.
+    assert Abort().waited_msg(run("ABORTED")) == "It has finished with status ABORTED."
+    assert Abort().waited_msg(run("SUCCEEDED")) == "It has finished with status SUCCEEDED."
+    assert Abort().ended_msg(RUN_ID, run("SUCCEEDED")) == "Run %s was left alone: it finished (status SUCCEEDED) just before the abort." % RUN_ID
+    assert Abort().check_mode_msg(RUN_ID, run("RUNNING")) == "Run %s is RUNNING and would be aborted (check mode: no abort was sent)." % RUN_ID
+    assert Abort.wrong_state_option == "fail_if_not_running"
 
 
 # == Reboot ========================================================================================
@@ -252,3 +258,41 @@ def test_reboot_messages():
     assert Reboot().done_msg(RUN_ID, run(count=None), run(count=1)) == "Run %s was rebooted (reboot count unknown -> 1)." % RUN_ID
     assert Reboot().evidence_text(run(count=0), run("READY", count=None)) == "status READY, reboot count before 0, now unknown"
     assert Reboot().wait_failed_text(run("FAILED")) == "ended with status FAILED while waiting for it to run again"
+
+
+# == The contract (_action_contract.RunAction) =====================================================
+
+
+class Bare(RunAction):
+    """An action that gives only its words: what the defaults say."""
+
+    path, noun, past = "poke", "poke", "poked"
+
+
+@pytest.mark.parametrize("member", ["decide", "evidence", "ended", "wait_done"])
+def test_contract_members_without_default_must_be_given(member):
+    args = {"decide": (run("RUNNING"),), "evidence": (run("RUNNING"), run("RUNNING")), "ended": (run("RUNNING"),), "wait_done": (run("RUNNING"),)}
+    with pytest.raises(NotImplementedError):
+        getattr(Bare(), member)(*args[member])
+
+
+def test_contract_defaults_speak_the_actions_words():
+    action, before, after = Bare(), run("RUNNING"), run("SUCCEEDED")
+    assert action.params() is None
+    assert action.check_answer(RUN_ID, before, after) is None
+    assert action.wait_failed(after) is False
+    assert action.wrong_state_option == "fail_if_not_running"
+    assert action.evidence_text(before, after) == "status before RUNNING, now SUCCEEDED"
+    assert action.wait_failed_text(after) == "ended with status SUCCEEDED"
+    assert action.check_mode_msg(RUN_ID, before) == "Run %s is RUNNING and would be poked (check mode: no poke was sent)." % RUN_ID
+    assert action.done_msg(RUN_ID, before, after) == "Run %s was poked (status RUNNING -> SUCCEEDED)." % RUN_ID
+    assert action.ended_msg(RUN_ID, after) == "Run %s was left alone: its status became SUCCEEDED just before the poke." % RUN_ID
+    assert action.waited_msg(after) == "Its status is now SUCCEEDED."
+    assert repr(Decision(False, "no")) == "Decision(act=False, msg='no')"
+
+
+@pytest.mark.parametrize("action", [Reboot(), Abort()])
+def test_every_action_fulfils_the_contract(action):
+    assert isinstance(action, RunAction)
+    for member in ("path", "noun", "past", "wrong_state_option", "evidence_name", "no_evidence", "wait_goal", "waiting_for"):
+        assert isinstance(getattr(action, member), str) and getattr(action, member)
