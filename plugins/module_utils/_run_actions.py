@@ -157,3 +157,130 @@ class Abort(RunAction):
 
     def waited_msg(self, run):
         return "It has finished with status %s." % run.get("status")
+
+
+class Resurrect(RunAction):
+    """POST /v2/actor-runs/{runId}/resurrect: only finished runs; evidence is ``stats.resurrectCount``
+    or the run having left its finished state.
+
+    ``run_options`` are the query parameters as the API takes them, already checked
+    (``build``, ``timeout``, ``memory``, ``maxItems``, ``maxTotalChargeUsd``, ``restartOnError``).
+    """
+
+    path = "resurrect"
+    noun = "resurrection"
+    past = "resurrected"
+    wrong_state_option = "fail_if_not_finished"
+    evidence_name = "its resurrect count and status"
+    no_evidence = "the run is still finished with the same count"
+    wait_goal = "RUNNING"
+    waiting_for = "for it to run"
+
+    def __init__(self, run_options=None, max_resurrect_count=None):
+        self.run_options = dict(run_options or {})
+        self.max_resurrect_count = max_resurrect_count
+
+    def params(self):
+        return self.run_options or None
+
+    def decide(self, run):
+        run_id, status = run.get("id"), run.get("status")
+        if status in (facts.READY, facts.RUNNING):
+            return Decision(
+                False, "Run %s was left alone: it is running (status %s); only finished runs can be resurrected." % (run_id, status), wrong_state=True
+            )
+        if status in (facts.ABORTING, facts.TIMING_OUT):
+            msg = "Run %s was left alone: it is on its way to finishing (status %s); wait until it has finished, then resurrect it." % (run_id, status)
+            return Decision(False, msg, wrong_state=True)
+        if status not in facts.TERMINAL_STATUSES:
+            return Decision(
+                False, "Run %s was left alone: only finished runs can be resurrected and %s." % (run_id, facts.describe_status(status)), wrong_state=True
+            )
+        if self.max_resurrect_count is not None:
+            count = facts.resurrect_count(run)
+            if count is None:
+                msg = "Run %s was left alone: the API gave no resurrect count, so max_resurrect_count=%d cannot be checked." % (
+                    run_id,
+                    self.max_resurrect_count,
+                )
+                return Decision(False, msg, warning=msg)
+            if count >= self.max_resurrect_count:
+                msg = (
+                    "Run %s was left alone: it has been resurrected %d time(s), which has reached max_resurrect_count=%d (a guard against resurrection loops)."
+                    % (
+                        run_id,
+                        count,
+                        self.max_resurrect_count,
+                    )
+                )
+                return Decision(False, msg, warning=msg)
+        return Decision(True, "Run %s is %s and will be resurrected." % (run_id, status))
+
+    def check_answer(self, run_id, before, answer):
+        """A POST answer whose resurrect count went down is not about the resurrection we asked for."""
+        count_before, count_after = facts.resurrect_count(before), facts.resurrect_count(answer)
+        if count_before is not None and count_after is not None and count_after < count_before:
+            raise ApifyResponseError(
+                "POST",
+                run_path(run_id, self.path),
+                json_path="data.stats.resurrectCount",
+                accepted=True,
+                reason="the answer shows resurrect count %d, lower than the %d read just before; it was not believed" % (count_after, count_before),
+            )
+
+    def evidence(self, before, after):
+        """ACTED when the count went up, or the run is no longer finished, or it finished again
+        (``finishedAt`` moved); NOT_ACTED when it is finished as before with the same count;
+        UNKNOWN when the count is missing or went down. Never ENDED: a run that started by
+        itself has left its finished state, which is what the evidence looks for."""
+        count_before, count_after = facts.resurrect_count(before), facts.resurrect_count(after)
+        if count_before is not None and count_after is not None and count_after < count_before:
+            return UNKNOWN  # the API contradicts itself: nothing can be concluded
+        if count_before is not None and count_after is not None and count_after > count_before:
+            return ACTED
+        if after.get("status") not in facts.TERMINAL_STATUSES:
+            return ACTED if after.get("status") in facts.STATUSES else UNKNOWN
+        if after.get("finishedAt") != before.get("finishedAt"):
+            return ACTED  # it ran again and finished again
+        if count_before is None or count_after is None:
+            return UNKNOWN
+        return NOT_ACTED
+
+    def evidence_text(self, before, now):
+        return "status before %s, now %s; resurrect count before %s, now %s" % (
+            before.get("status"),
+            now.get("status"),
+            _shown(facts.resurrect_count(before)),
+            _shown(facts.resurrect_count(now)),
+        )
+
+    def ended(self, run):
+        return run.get("status") not in facts.TERMINAL_STATUSES
+
+    def ended_msg(self, run_id, run):
+        return "Run %s was left alone: it was no longer finished (status %s) when the resurrection arrived." % (run_id, run.get("status"))
+
+    def done_msg(self, run_id, before, after):
+        return "Run %s was resurrected (status %s -> %s, resurrect count %s -> %s)." % (
+            run_id,
+            before.get("status"),
+            after.get("status"),
+            _shown(facts.resurrect_count(before)),
+            _shown(facts.resurrect_count(after)),
+        )
+
+    def wait_done(self, run):
+        return run.get("status") == facts.RUNNING
+
+    def wait_failed(self, run):
+        return run.get("status") in facts.TERMINAL_STATUSES
+
+    def wait_failed_text(self, run):
+        return "finished again with status %s while starting, before it was RUNNING" % run.get("status")
+
+    def waited_msg(self, run):
+        return "It is RUNNING."
+
+
+def _shown(count):
+    return "unknown" if count is None else count

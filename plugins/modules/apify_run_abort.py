@@ -100,6 +100,7 @@ options:
     default: 5
 seealso:
   - module: apify.platform.apify_run_reboot
+  - module: apify.platform.apify_run_resurrect
   - module: apify.platform.apify_run_info
   - name: Abort run (Apify API reference)
     description: The endpoint this module calls.
