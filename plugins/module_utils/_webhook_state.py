@@ -32,11 +32,9 @@ from ansible_collections.apify.platform.plugins.module_utils._options import RUN
 from ansible_collections.apify.platform.plugins.module_utils._webhooks import (
     CONDITION_KEYS,
     create_webhook,
-    delete_webhook,
     get_webhook,
     list_webhooks,
     same_condition,
-    update_webhook,
 )
 
 MASK = "********"
@@ -71,7 +69,9 @@ def check_headers(headers, secret):
         if name.lower() in SYSTEM_HEADERS:
             raise ApifyConfigError("headers cannot set %s: Apify sets it on every call itself. Nothing was sent." % name)
         if secret is not None and name.lower() == "authorization":
-            raise ApifyConfigError("headers cannot set Authorization together with secret, which is sent as 'Authorization: Bearer <secret>'. Nothing was sent.")
+            raise ApifyConfigError(
+                "headers cannot set Authorization together with secret, which is sent as 'Authorization: Bearer <secret>'. Nothing was sent."
+            )
         if not isinstance(value, str) or any(ch in value for ch in "\r\n"):
             raise ApifyConfigError("headers: the value of %s must be text on one line. Nothing was sent." % name)
         cleaned[name] = value
@@ -211,12 +211,18 @@ class WebhookState:
         found = [item["id"] for item in items if same_condition(item.get("condition"), condition) and item.get("requestUrl") == url]
         for webhook_id in found:
             if not RUN_ID_RE.fullmatch(webhook_id):
-                raise ApifyResponseError("GET", "/v2/webhooks", accepted=True, reason="the listing names a webhook ID that is not one, %s" % shown(self.redact(webhook_id)))
+                raise ApifyResponseError(
+                    "GET", "/v2/webhooks", accepted=True, reason="the listing names a webhook ID that is not one, %s" % shown(self.redact(webhook_id))
+                )
         return found
 
     def create(self):
         """POST once with this task's idempotencyKey; after a lost answer, look first, then the same POST once more."""
-        missing = [option for option, field in (("event_types", "eventTypes"), ("request_url", "requestUrl"), ("actor_id, task_id or run_id", "condition")) if field not in self.desired]
+        missing = [
+            option
+            for option, field in (("event_types", "eventTypes"), ("request_url", "requestUrl"), ("actor_id, task_id or run_id", "condition"))
+            if field not in self.desired
+        ]
         if missing:
             raise ApifyConfigError("To create a webhook, give %s. Nothing was sent." % " and ".join(missing))
         body = dict(self.desired, idempotencyKey=self.key)

@@ -148,7 +148,9 @@ def list_dispatches(client, webhook_id, redact, limit=100):
         validate(document, LIST_OF_DISPATCHES_RESPONSE, "GET", path, redact)
         for index, item in enumerate(document["data"]["items"]):
             if item["webhookId"] != webhook_id:
-                raise _refuse("GET", path, "data.items[%d].webhookId" % index, "a dispatch of another webhook (%s) is listed" % shown(redact(item["webhookId"])))
+                raise _refuse(
+                    "GET", path, "data.items[%d].webhookId" % index, "a dispatch of another webhook (%s) is listed" % shown(redact(item["webhookId"]))
+                )
         return document
 
     data = client.get(path, params={"limit": limit, "desc": "true"}, check=check)["data"]

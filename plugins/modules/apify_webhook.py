@@ -23,11 +23,11 @@ description:
   - A create carries an C(idempotencyKey) fresh for the task. When its answer is lost (a server error,
     a timeout, a dropped connection), the webhooks of the identity are looked up first, and the same create
     (same key) is sent once more only if none was made; one task never leaves two webhooks.
-  - Apify does not sign webhook calls. O(secret) is sent by Apify on every call as
+  - "Apify does not sign webhook calls. O(secret) is sent by Apify on every call as
     C(Authorization: Bearer <secret>) (through the webhook's C(headersTemplate)), so that a receiver such
-    as the C(apify.platform.apify_webhook) event source can tell Apify's calls from anyone else's.
+    as the event source of this collection can tell Apify's calls from anyone else's."
   - The secret and the values of O(headers) never appear in output, results, diffs or errors; the
-    header values of RV(webhook.headersTemplate) are masked.
+    header values of C(headersTemplate) in RV(webhook) are masked.
 author:
   - apify.platform maintainers (@apify-platform)
 extends_documentation_fragment:
@@ -59,16 +59,16 @@ options:
     type: str
   actor_id:
     description:
-      - The condition: calls for runs of this Actor. Give the Actor's ID; it is compared as text.
+      - The condition, calls for runs of this Actor. Give the Actor's ID; it is compared as text.
       - Exactly one of O(actor_id), O(task_id) and O(run_id), unless O(webhook_id) is given.
     type: str
   task_id:
     description:
-      - The condition: calls for runs of this Actor task (its ID).
+      - The condition, calls for runs of this Actor task (its ID).
     type: str
   run_id:
     description:
-      - The condition: calls for this one run.
+      - The condition, calls for this one run.
     type: str
   request_url:
     description:
@@ -115,7 +115,7 @@ options:
     type: bool
   secret:
     description:
-      - A shared secret that Apify sends as C(Authorization: Bearer <secret>) on every call.
+      - "A shared secret that Apify sends as C(Authorization: Bearer <secret>) on every call."
       - Compared with the webhook's C(headersTemplate) as read back, so a changed secret is one C(PUT).
       - Never shown. Together with O(headers), it replaces the whole C(headersTemplate).
     type: str
@@ -128,7 +128,7 @@ options:
     type: dict
 notes:
   - Apify retries a failed call about 11 times over some 32 hours and may, rarely, call twice for one
-    event: a receiver must accept duplicates (C(X-Apify-Webhook-Dispatch-Id) tells them apart).
+    event, so a receiver must accept duplicates (C(X-Apify-Webhook-Dispatch-Id) tells them apart).
 seealso:
   - module: apify.platform.apify_webhook_info
   - name: Webhooks guide
