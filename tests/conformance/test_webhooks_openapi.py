@@ -121,12 +121,13 @@ def test_spec_examples_and_emulator_answers_pass_our_schemas(emu, spec):
         ("/v2/webhooks", "get", _webhook_schemas.LIST_OF_WEBHOOKS_RESPONSE),
         ("/v2/webhooks/{webhookId}/dispatches", "get", _webhook_schemas.LIST_OF_DISPATCHES_RESPONSE),
     ):
-        for response, dummy in spec.responses(path, method).values():
+        for status, (response, dummy) in spec.responses(path, method).items():
+            if not status.startswith("2"):
+                continue
             media = (response.get("content") or {}).get("application/json") or {}
             for example in spec.media_examples(media) if "schema" in media else []:
                 if "data" in example:
                     _schemas.validate(example, schema, method.upper(), path)
-                    checked += 1
     hook_id = setup(emu)
     _schemas.validate(emu.api("GET", "/v2/webhooks/" + hook_id).json(), _webhook_schemas.WEBHOOK_RESPONSE, "GET", "x")
     _schemas.validate(emu.api("GET", "/v2/webhooks").json(), _webhook_schemas.LIST_OF_WEBHOOKS_RESPONSE, "GET", "x")
