@@ -10,8 +10,10 @@ errors like the API's. See README.md for the reference.
 
 import re
 
+from .delivery import parse_settings
 from .messages import ApiError, Request, Response, data_response
 from .specs import parse_spec
+from .webhooks import EVENT_TYPES
 
 MAX_BULK = 1_000_000
 
@@ -80,20 +82,51 @@ def _clear_log(emulator, _request: Request) -> Response:
 
 
 def _get_config(emulator, _request: Request) -> Response:
-    return data_response({"latency_ms": emulator.latency_ms, "chaos": emulator.faults.chaos_config()})
+    return data_response({"latency_ms": emulator.latency_ms, "chaos": emulator.faults.chaos_config(), "webhooks": dict(emulator.delivery.settings)})
 
 
 def _set_config(emulator, request: Request) -> Response:
     body = request.json()
-    if not isinstance(body, dict) or set(body) - {"latency_ms", "chaos"}:
-        raise ApiError(400, "invalid-input", "Config takes 'latency_ms' and/or 'chaos'")
+    if not isinstance(body, dict) or set(body) - {"latency_ms", "chaos", "webhooks"}:
+        raise ApiError(400, "invalid-input", "Config takes 'latency_ms', 'chaos' and/or 'webhooks'")
     latency = body.get("latency_ms", emulator.latency_ms)
     if isinstance(latency, bool) or not isinstance(latency, (int, float)) or latency < 0:
         raise ApiError(400, "invalid-input", f"'latency_ms' must be a number >= 0, got {latency!r}")
+    settings = emulator.delivery.settings
+    if "webhooks" in body:
+        try:
+            settings = parse_settings(body["webhooks"], settings)
+        except ValueError as error:
+            raise ApiError(400, "invalid-input", str(error)) from None
     if "chaos" in body:
         emulator.faults.set_chaos(body["chaos"])  # validates before anything changes
     emulator.latency_ms = latency
+    emulator.delivery.settings = settings
     return _get_config(emulator, request)
+
+
+def _fire_event(emulator, request: Request, run_id: str) -> Response:
+    """``{"eventType": T}``: the run fires that event now (its webhooks' dispatches); their IDs."""
+    body = request.json()
+    if not isinstance(body, dict) or set(body) != {"eventType"} or body["eventType"] not in EVENT_TYPES:
+        raise ApiError(400, "invalid-input", f'Expected {{"eventType": one of {", ".join(EVENT_TYPES)}}}')
+    run = emulator.store.get(run_id)
+    return data_response(emulator.webhooks.fire(body["eventType"], lambda: run), 201)
+
+
+def _list_webhooks(emulator, _request: Request) -> Response:
+    return data_response(emulator.webhooks.dump())
+
+
+def _list_dispatches(emulator, request: Request) -> Response:
+    """Every dispatch with its calls, oldest first; ``?wait=true`` first waits until no delivery is running."""
+    if request.query.get("wait") in ("true", "1") and not emulator.delivery.wait_idle():
+        raise ApiError(400, "invalid-input", "Deliveries still running after 10 s")
+    return data_response(emulator.webhooks.dispatches(None)["items"])
+
+
+def _redeliver(emulator, _request: Request, dispatch_id: str) -> Response:
+    return data_response(emulator.webhooks.redeliver(dispatch_id), 201)
 
 
 _ROUTES = (
@@ -101,6 +134,10 @@ _ROUTES = (
     (re.compile(r"/_emulator/runs"), {"GET": _list_runs, "POST": _create_runs}),
     (re.compile(r"/_emulator/runs/(?P<run_id>[^/]+)"), {"GET": _get_run, "PATCH": _patch_run}),
     (re.compile(r"/_emulator/runs/(?P<run_id>[^/]+)/progress"), {"GET": _get_progress}),
+    (re.compile(r"/_emulator/runs/(?P<run_id>[^/]+)/events"), {"POST": _fire_event}),
+    (re.compile(r"/_emulator/webhooks"), {"GET": _list_webhooks}),
+    (re.compile(r"/_emulator/webhook-dispatches"), {"GET": _list_dispatches}),
+    (re.compile(r"/_emulator/webhook-dispatches/(?P<dispatch_id>[^/]+)/redeliver"), {"POST": _redeliver}),
     (re.compile(r"/_emulator/faults"), {"GET": _list_faults, "POST": _add_faults, "DELETE": _clear_faults}),
     (re.compile(r"/_emulator/log"), {"GET": _get_log, "DELETE": _clear_log}),
     (re.compile(r"/_emulator/config"), {"GET": _get_config, "POST": _set_config}),

@@ -12,11 +12,13 @@ under /_emulator/ go to the control API and are not logged.
 import time
 from typing import Optional
 
-from . import api, control
+from . import api, control, webhook_api
+from .delivery import Delivery
 from .faults import FaultBook, FaultRule, mutate
 from .messages import ApiError, Request, Response, error_response
 from .reqlog import RequestLog, classify_auth
 from .state import RunStore
+from .webhooks import WebhookStore
 
 CONTROL_PREFIX = "/_emulator/"
 
@@ -35,6 +37,10 @@ class Emulator:
         self.store = RunStore()
         self.faults = FaultBook()
         self.log = RequestLog()
+        self.webhooks = WebhookStore()
+        self.delivery = Delivery(self.webhooks)
+        self.webhooks.deliver = self.delivery
+        self.store.listener = self.webhooks.fire  # a run's events make the webhooks' dispatches
 
     def reset(self) -> None:
         """Forget runs, faults, chaos and the log; restore the start-up latency."""
@@ -43,6 +49,14 @@ class Emulator:
         self.faults.set_chaos(None)
         self.log.clear()
         self.latency_ms = self.default_latency_ms
+        self.webhooks.reset()
+        self.delivery.reset()
+
+    def _api(self, request: Request) -> Response:
+        """The /v2 handler of a request: the webhook endpoints or the runs' (which answer unknown paths)."""
+        if webhook_api.serves(request.path):
+            return webhook_api.dispatch(self.webhooks, self.token, request)
+        return api.dispatch(self.store, self.token, request)
 
     def handle(self, request: Request) -> Response:
         if (request.path + "/").startswith(CONTROL_PREFIX):
@@ -54,7 +68,7 @@ class Emulator:
         if self.latency_ms:
             time.sleep(self.latency_ms / 1000)
         rule = self.faults.take(request.method, request.path)
-        response = self._apply(rule, request) if rule else api.dispatch(self.store, self.token, request)
+        response = self._apply(rule, request) if rule else self._api(request)
         self.log.finish(entry, None if response.drop else response.status, rule.kind if rule else None, response.performed)
         if rule and rule.latency_ms:
             time.sleep(rule.latency_ms / 1000)
@@ -72,7 +86,7 @@ class Emulator:
             self.store.force_finish(api.run_id_of(request.path), rule.params["status"])
         elif rule.kind == "reboot_before":
             self.store.platform_reboot(api.run_id_of(request.path))
-        return _spoil(rule, api.dispatch(self.store, self.token, request))
+        return _spoil(rule, self._api(request))
 
 
 def _answer_instead(rule: FaultRule, request: Request) -> Optional[Response]:

@@ -9,8 +9,14 @@ Time-dependent states (the READY window after a reboot, see ``after_reboot``;
 ABORTING after a graceful abort, see ``abort_secs``) are settled lazily:
 whenever a record is read, it first catches up with the clock. A list renders
 only its page and never copies the whole store.
+
+Events: when a run is created, finishes (however: an API call, the control API, a
+fault, a window that ends) or is resurrected, ``listener(event_type, render)`` is called
+(if set); ``render()`` gives the run as the API would answer it then. The webhook store
+makes its dispatches (and renders the run only if a webhook exists).
 """
 
+import functools
 import threading
 import time
 from operator import attrgetter
@@ -21,6 +27,9 @@ from .progress import DEFAULT_SPEC, default_started, new_progress
 from .runs import ABORTABLE, DEFAULT_ACT_ID, DEFAULT_ACTOR_NAME, TERMINAL, RunRecord, new_id
 from .storages import RENDERERS
 
+# A run's finished status -> the event it fires (tests/emulator/webhooks.py has every type).
+FINISH_EVENTS = {"SUCCEEDED": "ACTOR.RUN.SUCCEEDED", "FAILED": "ACTOR.RUN.FAILED", "TIMED-OUT": "ACTOR.RUN.TIMED_OUT", "ABORTED": "ACTOR.RUN.ABORTED"}
+
 
 class RunStore:
     """All runs, keyed by ID. Thread-safe: every public method holds the lock."""
@@ -30,6 +39,7 @@ class RunStore:
         self._runs: dict = {}
         self._seq = 0
         self._order: Optional[list] = None  # records sorted by (startedAt, seq); None when stale
+        self.listener = None  # listener(event_type, render): see the module's docstring
 
     def reset(self) -> None:
         with self._lock:
@@ -51,6 +61,9 @@ class RunStore:
                 seen.add(run_id)
             self._runs.update(zip(ids, records))
             self._order = None
+            if self.listener is not None:
+                for record in records:
+                    self.listener("ACTOR.RUN.CREATED", functools.partial(record.to_full, now))
             return ids
 
     def update(self, run_id: str, values: dict) -> dict:
@@ -67,7 +80,9 @@ class RunStore:
             if "started" in values:
                 self._order = None
             if status is not None:
+                before = record.status
                 record.set_status(status, now)
+                self._changed(record, before, now)
             return record.to_full(now)
 
     def progress(self, run_id: str) -> dict:
@@ -135,6 +150,7 @@ class RunStore:
             record.reboot_count += 1
             if record.after_reboot:
                 record.enter_window("READY", record.after_reboot["ready_secs"], record.after_reboot["status"], now)
+                self._changed(record, "RUNNING", now)  # a window of 0 s ends at once
             return record.to_full(now)
 
     def abort(self, run_id: str, gracefully: bool = False) -> dict:
@@ -148,10 +164,12 @@ class RunStore:
         with self._lock:
             record = self._get(run_id, now)
             if record.status in ABORTABLE:
+                before = record.status
                 if gracefully:
                     record.enter_window("ABORTING", record.abort_secs, "ABORTED", now)
                 else:
                     record.set_status("ABORTED", now)
+                self._changed(record, before, now)
             return record.to_full(now)
 
     def resurrect(self, run_id: str) -> dict:
@@ -162,6 +180,8 @@ class RunStore:
                 raise ApiError(400, "run-not-finished", f"Only finished Actor runs can be resurrected (run ID: {run_id}, status: {record.status}).")
             record.set_status("RUNNING", now)
             record.resurrect_count += 1
+            if self.listener is not None:
+                self.listener("ACTOR.RUN.RESURRECTED", functools.partial(record.to_full, now))
             return record.to_full(now)
 
     def force_finish(self, run_id: str, status: str) -> None:
@@ -170,7 +190,9 @@ class RunStore:
         with self._lock:
             record = self._runs.get(run_id)
             if record is not None:
+                before = record.status
                 record.set_status(status, now)
+                self._changed(record, before, now)
 
     def platform_reboot(self, run_id: str) -> None:
         """Fault hook: the platform reboots (migrates) the run by itself (ignored for unknown runs)."""
@@ -203,7 +225,14 @@ class RunStore:
             raise ApiError(404, "record-not-found", "Actor run was not found")
         return self._settled(record, now)
 
-    @staticmethod
-    def _settled(record: RunRecord, now: float) -> RunRecord:
+    def _settled(self, record: RunRecord, now: float) -> RunRecord:
+        before = record.status
         record.settle(now)
+        self._changed(record, before, now)
         return record
+
+    def _changed(self, record: RunRecord, before: str, now: float) -> None:
+        """Tell the listener that a run finished (a finished status that it did not have before)."""
+        event = FINISH_EVENTS.get(record.status)
+        if self.listener is not None and event is not None and record.status != before:
+            self.listener(event, functools.partial(record.to_full, now))

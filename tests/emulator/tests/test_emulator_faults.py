@@ -260,7 +260,8 @@ def test_chaos_default_kinds_are_valid(emu, run):
 
 
 def test_config_latency_and_reset(emu, run):
-    assert emu.control("POST", "config", {"latency_ms": 100}) == {"latency_ms": 100, "chaos": None}
+    webhooks = {"max_attempts": 3, "backoff_ms": 200, "timeout_ms": 5000}  # tests/emulator/delivery.py
+    assert emu.control("POST", "config", {"latency_ms": 100}) == {"latency_ms": 100, "chaos": None, "webhooks": webhooks}
     started = time.perf_counter()
     emu.api("GET", f"/v2/actor-runs/{run['id']}")
     assert time.perf_counter() - started >= 0.1
@@ -268,4 +269,4 @@ def test_config_latency_and_reset(emu, run):
     emu.run(run["id"])  # control requests are not delayed
     assert time.perf_counter() - started < 0.1
     emu.control("POST", "reset")
-    assert emu.control("GET", "config") == {"latency_ms": 0, "chaos": None}
+    assert emu.control("GET", "config") == {"latency_ms": 0, "chaos": None, "webhooks": webhooks}
