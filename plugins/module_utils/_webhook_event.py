@@ -34,6 +34,9 @@ MAX_BODY_BYTES = 1024 * 1024
 # Apify's dispatch IDs are 17 letters and digits; anything longer or stranger is not one.
 DISPATCH_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 RUN_EVENT_PREFIX = "ACTOR.RUN."
+# JSON strings (the unrolled form: no backtracking) and the brackets outside them.
+_JSON_STRING_RE = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_BRACKET_RE = re.compile(rb"[\[\]{}]")
 
 _ID = {"type": "string", "minLength": 1, "maxLength": 200}
 PAYLOAD_SCHEMA = {
@@ -97,6 +100,22 @@ def _first_error(document, schema):
     return None
 
 
+def raw_nesting_exceeds(body, limit):
+    """True when brackets outside JSON strings in the bytes ``body`` open more than ``limit`` deep.
+
+    An unterminated string leaves its brackets counted: that can only refuse what is not JSON.
+    """
+    depth = 0
+    for match in _BRACKET_RE.finditer(_JSON_STRING_RE.sub(b"", body)):
+        if match.group() in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
 def parse_payload(body):
     """``(payload, claim)`` from the raw body; Refused(400/413/422) for anything else.
 
@@ -106,6 +125,10 @@ def parse_payload(body):
     """
     if len(body) > MAX_BODY_BYTES:
         raise Refused(413, "the body is larger than %d bytes" % MAX_BODY_BYTES)
+    # Before the parser: json recurses in C, and deep enough nesting overflows the C stack of a
+    # process that hosts a JVM (ansible-rulebook) before Python's recursion limit is reached.
+    if raw_nesting_exceeds(body, MAX_JSON_DEPTH):
+        raise Refused(400, "the body is nested more than %d levels deep" % MAX_JSON_DEPTH)
     try:
         payload = json.loads(body.decode("utf-8"))
     except (ValueError, UnicodeDecodeError, RecursionError):
