@@ -40,7 +40,7 @@ define nox
 	exit $$rc
 endef
 
-.PHONY: help venv nox lint format sanity units integration ee proof docs demo bench test clean
+.PHONY: help venv nox lint format sanity units integration ee proof events docs demo demo-events bench test clean
 
 help: ## Show this help
 	@echo 'apify.platform: make TARGET (from the repository root)'
@@ -90,6 +90,9 @@ ee: nox ## The execution environment: ansible-builder introspect and create (no 
 proof: nox ## OpenAPI conformance, apify-client against the emulator, fuzzing, ansible-runner
 	$(call nox,proof,proof)
 
+events: nox ## Event-Driven Ansible: the event source's tests, the rulebook in ansible-rulebook (Java 17)
+	$(call nox,events,events,,^SKIPPED|[0-9]+ skipped)
+
 docs: nox ## Build the HTML docs (guides and plugin reference) into .build/docs/html
 	$(call nox,docs,docs)
 
@@ -106,7 +109,7 @@ bench: venv ## Benchmark rebooting many runs against the emulator; ~10 min, not 
 	@bash benchmarks/bench.sh $(BENCH_ARGS)
 
 # The stages of `make test`, in order; `make test TEST_STAGES='lint units-2.21'` runs a subset.
-TEST_STAGES ?= lint $(foreach c,$(CORES),sanity-$(c) units-$(c) integration-$(c)) ee proof
+TEST_STAGES ?= lint $(foreach c,$(CORES),sanity-$(c) units-$(c) integration-$(c)) ee proof events
 
 test: ## Every stage of TEST_STAGES; stops at the first failure, prints a summary
 	@mkdir -p "$(LOGS)"; results=(); passed=0; rc=0; \
