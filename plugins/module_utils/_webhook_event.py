@@ -22,7 +22,7 @@ import json
 import re
 import time
 
-from ansible_collections.apify.platform.plugins.module_utils._client import MAX_JSON_DEPTH, REDACTED, nesting_exceeds
+from ansible_collections.apify.platform.plugins.module_utils._client import MAX_JSON_DEPTH, REDACTED
 from ansible_collections.apify.platform.plugins.module_utils._options import RUN_ID_RE
 from ansible_collections.apify.platform.plugins.module_utils._schemas import HAS_JSONSCHEMA
 
@@ -38,14 +38,13 @@ RUN_EVENT_PREFIX = "ACTOR.RUN."
 _JSON_STRING_RE = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _BRACKET_RE = re.compile(rb"[\[\]{}]")
 
+# Only what the source relies on: every property checked costs a jsonschema descent per call.
 _ID = {"type": "string", "minLength": 1, "maxLength": 200}
 PAYLOAD_SCHEMA = {
     "type": "object",
     "required": ["eventType", "eventData"],
     "properties": {
         "eventType": {"type": "string", "pattern": "^[A-Z][A-Z_.]{0,63}$"},
-        "userId": {"type": ["string", "null"]},
-        "createdAt": {"type": ["string", "null"]},
         "eventData": {"type": ["object", "null"]},
         "resource": {"type": ["object", "null"]},
     },
@@ -56,7 +55,7 @@ RUN_EVENT_DATA_SCHEMA = {
     "required": ["actorId", "actorRunId"],
     "properties": {
         "actorId": _ID,
-        "actorTaskId": {"anyOf": [_ID, {"type": "null"}]},
+        "actorTaskId": {"type": ["string", "null"], "minLength": 1, "maxLength": 200},
         "actorRunId": _ID,
     },
 }
@@ -92,8 +91,16 @@ def check_dispatch_id(value):
     return value
 
 
+_VALIDATORS = {}
+
+
 def _first_error(document, schema):
-    errors = sorted(Draft202012Validator(schema).iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
+    validator = _VALIDATORS.get(id(schema))
+    if validator is None:  # built once: building one costs far more than a validation
+        validator = _VALIDATORS[id(schema)] = Draft202012Validator(schema)
+    if validator.is_valid(document):
+        return None
+    errors = sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         where = ".".join(str(p) for p in errors[0].absolute_path) or "the body"
         return "%s: %s" % (where, errors[0].message[:120])
@@ -105,6 +112,8 @@ def raw_nesting_exceeds(body, limit):
 
     An unterminated string leaves its brackets counted: that can only refuse what is not JSON.
     """
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
     depth = 0
     for match in _BRACKET_RE.finditer(_JSON_STRING_RE.sub(b"", body)):
         if match.group() in (b"[", b"{"):
@@ -133,8 +142,6 @@ def parse_payload(body):
         payload = json.loads(body.decode("utf-8"))
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise Refused(400, "the body is not JSON")
-    if nesting_exceeds(payload, MAX_JSON_DEPTH):
-        raise Refused(400, "the JSON is nested more than %d levels deep" % MAX_JSON_DEPTH)
     error = _first_error(payload, PAYLOAD_SCHEMA)
     if error:
         raise Refused(422, "not an Apify webhook payload (%s)" % error)
@@ -204,6 +211,20 @@ def masked(data, secrets):
     return _mask(data, secrets)
 
 
+def holds_secret(body, secrets):
+    """Whether the raw ``body`` holds one of ``secrets`` (as typed, or as JSON escapes it)."""
+    return any(needle in body for secret in secrets if secret for needle in _needles(secret))
+
+
+_NEEDLES = {}
+
+
+def _needles(secret):
+    if secret not in _NEEDLES:
+        _NEEDLES[secret] = {secret.encode("utf-8"), json.dumps(secret)[1:-1].encode("utf-8")}
+    return _NEEDLES[secret]
+
+
 def _mask(data, secrets):
     if isinstance(data, str):
         for secret in secrets:
@@ -228,8 +249,12 @@ def safe_headers(headers, secrets):
     return kept
 
 
-def make_event(payload, claim, dispatch_id, verified, run, headers, secrets):
-    """The event that goes on the rulebook's queue (the secret and the token masked out)."""
+def make_event(payload, claim, dispatch_id, verified, run, headers, secrets, body=None):
+    """The event that goes on the rulebook's queue (the secret and the token masked out).
+
+    With the raw ``body`` the payload and a run taken from it are searched for the secrets in
+    bytes (fast); a run read from the API is always searched.
+    """
     event = {
         "apify": {
             "event_type": payload["eventType"],
@@ -243,4 +268,8 @@ def make_event(payload, claim, dispatch_id, verified, run, headers, secrets):
         "payload": payload,
         "meta": {"headers": safe_headers(headers, secrets)},
     }
+    if body is not None and not holds_secret(body, secrets):
+        if verified:
+            event["apify"]["run"] = masked(run, secrets)
+        return event
     return masked(event, secrets)

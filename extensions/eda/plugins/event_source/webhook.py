@@ -140,6 +140,8 @@ logger = logging.getLogger("apify.platform.webhook")
 # Verifications waiting or running at once; past this, calls are answered 503 and Apify retries later.
 MAX_PENDING = 1000
 MAX_CONCURRENCY = 100
+ACCEPTED = b'{"accepted": true}'
+DUPLICATE = b'{"accepted": false, "duplicate": true}'
 
 
 class _Masking(logging.Filter):
@@ -233,24 +235,25 @@ class Receiver:
         if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
             raise Refused(413, "the body is larger than %d bytes" % MAX_BODY_BYTES)
         dispatch_id = check_dispatch_id(request.headers.get("X-Apify-Webhook-Dispatch-Id"))
-        payload, claim = parse_payload(await request.read())
+        body = await request.read()
+        payload, claim = parse_payload(body)
         if dispatch_id is not None and self.memory.seen(dispatch_id):
             logger.info("Dispatch %s again: answered, not queued", dispatch_id)
-            return web.json_response({"accepted": False, "duplicate": True}, status=200)
+            return web.Response(body=DUPLICATE, status=200, content_type="application/json")
         headers = dict(request.headers)
         if claim is None or not self.verify:
             run = payload.get("resource") if claim else None
-            await self.queue.put(make_event(payload, claim, dispatch_id, False, run, headers, self.secrets))
-            return web.json_response({"accepted": True}, status=202)
+            await self.queue.put(make_event(payload, claim, dispatch_id, False, run, headers, self.secrets, body))
+            return web.Response(body=ACCEPTED, status=202, content_type="application/json")
         if len(self.pending) >= MAX_PENDING:
             self.memory.forget(dispatch_id)
             raise Refused(503, "too many verifications pending")
-        task = asyncio.ensure_future(self._verify(payload, claim, dispatch_id, headers))
+        task = asyncio.ensure_future(self._verify(payload, claim, dispatch_id, headers, body))
         self.pending.add(task)
         task.add_done_callback(self.pending.discard)
-        return web.json_response({"accepted": True}, status=202)
+        return web.Response(body=ACCEPTED, status=202, content_type="application/json")
 
-    async def _verify(self, payload, claim, dispatch_id, headers):
+    async def _verify(self, payload, claim, dispatch_id, headers, body):
         run_id = claim["run_id"]
         try:
             run = await asyncio.get_running_loop().run_in_executor(self.executor, get_run, self.client, run_id)
@@ -264,7 +267,7 @@ class Receiver:
         if problem:
             logger.warning("Dropped %s of run %s (dispatch %s): %s", claim["event_type"], run_id, dispatch_id, problem)
             return
-        await self.queue.put(make_event(payload, claim, dispatch_id, True, run, headers, self.secrets))
+        await self.queue.put(make_event(payload, claim, dispatch_id, True, run, headers, self.secrets, body))
 
     def close(self):
         for task in list(self.pending):
