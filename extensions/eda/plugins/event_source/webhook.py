@@ -11,8 +11,8 @@ DOCUMENTATION = r"""
 short_description: Receive Apify webhook calls as events, checked and verified
 description:
   - An ansible-rulebook event source that listens for the calls Apify makes for a webhook
-    (see M(apify.platform.apify_webhook)) and puts one event on the queue per run event.
-  - Every call must carry C(Authorization: Bearer <secret>), the header that the O(apify.platform.apify_webhook#module:secret)
+    (see C(apify.platform.apify_webhook)) and puts one event on the queue per run event.
+  - Every call must carry C(Authorization: Bearer <secret>), the header that the C(secret)
     option of the webhook makes Apify send. A call without it is answered 401, with a wrong one 403
     (compared in constant time), and never becomes an event.
   - A body larger than 1 MiB is answered 413; a body that is not JSON 400; JSON that is not an Apify webhook
@@ -23,7 +23,7 @@ description:
     C(202) at once; the reads run in the background, at most O(verify_concurrency) at a time.
   - A repeated C(X-Apify-Webhook-Dispatch-Id) (Apify delivers at least once) is answered C(200) and not put on
     the queue again. The memory holds the IDs of the last hour, at most 10,000, and is lost on a restart:
-    rules must be safe to run twice, as M(apify.platform.apify_run_resurrect) is (it decides from the run's state).
+    rules must be safe to run twice, as C(apify.platform.apify_run_resurrect) is (it decides from the run's state).
   - The event is C({"apify": {"event_type", "run_id", "actor_id", "task_id", "dispatch_id", "verified", "run"},
     "payload": <the body>, "meta": {"headers": <the request headers without Authorization>}}). C(run) is the API's
     run when verified, otherwise the payload's C(resource). Events that are not about a run (C(TEST),
