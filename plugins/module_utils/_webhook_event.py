@@ -186,13 +186,12 @@ class DispatchMemory:
     def seen(self, dispatch_id):
         """True if ``dispatch_id`` was seen recently; otherwise remember it and return False."""
         now = self._clock()
-        while self._seen:
-            oldest, when = next(iter(self._seen.items()))
-            if now - when < self.ttl and len(self._seen) < self.size:
-                break
-            del self._seen[oldest]
+        while self._seen and now - next(iter(self._seen.values())) >= self.ttl:
+            self._seen.popitem(last=False)
         if dispatch_id in self._seen:
             return True
+        while len(self._seen) >= self.size:
+            self._seen.popitem(last=False)
         self._seen[dispatch_id] = now
         return False
 
