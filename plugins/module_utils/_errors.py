@@ -140,10 +140,14 @@ class ApifyResponseError(ApifyError):
         return {"kind": self.kind, "status": self.status, "message": self.message, "json_path": self.json_path, "method": self.method, "path": self.path}
 
 
-class ApifyRebootUncertainError(ApifyError):
-    """A reboot request got no clear answer and the run's state cannot tell us."""
+class ApifyActionUncertainError(ApifyError):
+    """An action's request (reboot, abort, resurrect) got no clear answer and the run's state cannot tell us."""
 
     kind = "uncertain"
+
+
+# The name of 1.0.0, when reboot was the only action; the same class.
+ApifyRebootUncertainError = ApifyActionUncertainError
 
 
 class ApifyRunStateError(ApifyError):

@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import math
 import re
 from urllib.parse import urlsplit
 
@@ -163,4 +164,28 @@ def check_not_negative(value, option):
 def check_concurrency(value):
     if value is None or not 1 <= value <= MAX_CONCURRENCY:
         raise ApifyConfigError("concurrency must be from 1 to %d (got %s)." % (MAX_CONCURRENCY, value))
+    return value
+
+
+# A build tag (latest, beta) or number (0.1.234), as the API's build parameter takes it.
+BUILD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def check_build(value, option="build"):
+    if value is not None and not (isinstance(value, str) and BUILD_RE.fullmatch(value)):
+        raise ApifyConfigError("%s %s is not a build tag or number (for example latest or 0.1.234). Nothing was sent." % (option, shown(value)))
+    return value
+
+
+def check_memory_mbytes(value, option="memory"):
+    """Megabytes, a power of 2 from 128 to 32768, as Apify takes a run's memory."""
+    if value is not None and (not 128 <= value <= 32768 or value & (value - 1)):
+        raise ApifyConfigError("%s must be a power of 2 from 128 to 32768 megabytes, for example 1024 (got %s). Nothing was sent." % (option, value))
+    return value
+
+
+def check_usd(value, option):
+    """An amount of US dollars: a finite number greater than 0."""
+    if value is not None and not (value > 0 and math.isfinite(value)):
+        raise ApifyConfigError("%s must be an amount of US dollars greater than 0 (got %s). Nothing was sent." % (option, value))
     return value

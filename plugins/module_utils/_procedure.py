@@ -4,11 +4,12 @@
 
 """The safe action on one run: read, decide, act at most once, verify, optionally wait.
 
-This is the centre of the collection. An action (reboot, abort: see
-``_actions.py``) supplies only what differs between actions: its decision
-(should this run be acted on?), its evidence (did it act? judged from the run
-read before and after) and what waiting for it means. Everything else is here,
-once:
+This is the centre of the collection. An action (a ``RunAction``: the
+contract is ``_action_contract.py``, the actions ``_run_actions.py``) supplies
+only what differs between actions: its decision (should this run be acted
+on?), its evidence (did it act? judged from the run read before and after),
+what waiting for it means and every word of its messages. Everything else is
+here, once:
 
 * The request is never sent again blindly. When it gets no trustworthy answer
   (5xx, timeout, dropped connection, an answer not to be believed) the run is
@@ -27,11 +28,12 @@ __metaclass__ = type
 import time
 
 from ansible_collections.apify.platform.plugins.module_utils import _run_facts as facts
+from ansible_collections.apify.platform.plugins.module_utils._action_contract import ACTED, ENDED, NOT_ACTED, UNKNOWN
 from ansible_collections.apify.platform.plugins.module_utils._batch import map_concurrently, unique
 from ansible_collections.apify.platform.plugins.module_utils._errors import (
+    ApifyActionUncertainError,
     ApifyApiError,
     ApifyError,
-    ApifyRebootUncertainError,
     ApifyResponseError,
     ApifyRunStateError,
     ApifyTransportError,
@@ -39,36 +41,17 @@ from ansible_collections.apify.platform.plugins.module_utils._errors import (
 from ansible_collections.apify.platform.plugins.module_utils._runs import get_run, post_action
 from ansible_collections.apify.platform.plugins.module_utils._waiter import WaitFailed, WaitTimeout, clock, wait_for
 
-# What the evidence says after a request with no trustworthy answer.
-ACTED = "acted"
-NOT_ACTED = "not_acted"
-ENDED = "ended"  # the run finished on its own: the action no longer applies
-UNKNOWN = "unknown"
 
+class ProcedureOptions:
+    """What the task asked for; the same for every run of a batch.
 
-class Decision:
-    """What to do with a run: ``act`` True or False, ``msg`` says why.
-
-    ``wrong_state`` is True when the run is left alone because of its status
-    (``fail_if_not_running`` turns that into a failure); ``warning`` is optional.
+    ``fail_on_wrong_state``: a run left alone because of its status is a
+    failure (the action names the module option: ``wrong_state_option``).
     """
 
-    def __init__(self, act, msg, warning=None, wrong_state=False):
-        self.act = act
-        self.msg = msg
-        self.warning = warning
-        self.wrong_state = wrong_state
-
-    def __repr__(self):
-        return "Decision(act=%r, msg=%r)" % (self.act, self.msg)
-
-
-class Options:
-    """What the task asked for; the same for every run of a batch."""
-
-    def __init__(self, check_mode=False, fail_if_not_running=False, wait=False, wait_timeout=300, wait_sleep=5):
+    def __init__(self, check_mode=False, fail_on_wrong_state=False, wait=False, wait_timeout=300, wait_sleep=5):
         self.check_mode = check_mode
-        self.fail_if_not_running = fail_if_not_running
+        self.fail_on_wrong_state = fail_on_wrong_state
         self.wait = wait
         self.wait_timeout = wait_timeout
         self.wait_sleep = wait_sleep
@@ -90,27 +73,28 @@ class Procedure:
         before = get_run(self.client, run_id)
         decision = action.decide(before)
         if not decision.act:
-            if options.fail_if_not_running and decision.wrong_state:
-                raise ApifyRunStateError(decision.msg + " Failing because fail_if_not_running is true.", run=before)
+            if options.fail_on_wrong_state and decision.wrong_state:
+                raise self._wrong_state(decision.msg, before)
             return self._result(run_id, False, before, decision.msg, decision.warning)
         if options.check_mode:
-            return self._result(
-                run_id, True, before, "Run %s is %s and would be %s (check mode: no %s was sent)." % (run_id, before["status"], action.past, action.noun)
-            )
+            return self._result(run_id, True, before, action.check_mode_msg(run_id, before))
 
         outcome, run, acted = self._act_once(run_id, before)
         if outcome == ENDED:
-            msg = "Run %s was left alone: it stopped running (status %s) just before the %s." % (run_id, run.get("status"), action.noun)
-            if options.fail_if_not_running:
-                error = ApifyRunStateError(msg + " Failing because fail_if_not_running is true.", run=run)
+            msg = action.ended_msg(run_id, run)
+            if options.fail_on_wrong_state:
+                error = self._wrong_state(msg, run)
                 error.changed = acted
                 raise error
             return self._result(run_id, acted, run, msg, done=False)
         msg = action.done_msg(run_id, before, run)
         if options.wait:
             run = self._wait(run_id)
-            msg += " " + action.waited_msg
+            msg += " " + action.waited_msg(run)
         return self._result(run_id, True, run, msg)
+
+    def _wrong_state(self, msg, run):
+        return ApifyRunStateError("%s Failing because %s is true." % (msg, self.action.wrong_state_option), run=run)
 
     def entry(self, run_id, full_runs=True):
         """run() for one run of many: a failure becomes part of the entry, not an exception.
@@ -121,16 +105,7 @@ class Procedure:
         try:
             entry = self.run(run_id)
         except ApifyError as exc:
-            entry = {
-                "run_id": run_id,
-                "changed": exc.changed,
-                self.action.past: exc.changed if exc.done is None else exc.done,
-                "failed": True,
-                "run": getattr(exc, "run", None),
-                "msg": exc.message,
-                "error": exc.to_dict(),
-                "warning": None,
-            }
+            entry = failed_entry(run_id, self.action.past, exc, run=getattr(exc, "run", None))
         else:
             entry["failed"] = False
         if not full_runs and entry["run"] is not None:
@@ -204,7 +179,7 @@ class Procedure:
                 failure.changed = acted
                 failure.done = False
                 raise failure
-            error = ApifyRebootUncertainError(
+            error = ApifyActionUncertainError(
                 "The %s of run %s may or may not have happened: the request failed (%s) and the run's state "
                 "cannot tell (%s). Check the run before trying again." % (action.noun, run_id, failure.message, action.evidence_text(before, now))
             )
@@ -240,7 +215,7 @@ class Procedure:
                 if outcome != NOT_ACTED:
                     break
         except ApifyError as exc:
-            error = ApifyRebootUncertainError(
+            error = ApifyActionUncertainError(
                 "The %s of run %s may or may not have happened: the request failed (%s) and reading the run "
                 "afterwards failed too (%s). Check the run before trying again." % (self.action.noun, run_id, failure.message, exc.message)
             )
@@ -291,27 +266,15 @@ def _may_have_acted(failure):
     return True  # a 5xx, or an answer not to be believed: the request arrived
 
 
-def summarize(entries, past, check_mode=False):
-    """The task-level result of a batch: ID lists, ``changed``, and a one-line ``msg``.
-
-    A run that was acted on and then failed (for example while waiting) is in
-    both ``<past>_run_ids`` and ``failed_run_ids``: both are true.
-    """
-    done = [e["run_id"] for e in entries if e[past]]
-    failed = [e["run_id"] for e in entries if e["failed"]]
-    skipped = [e["run_id"] for e in entries if not e[past] and not e["failed"]]
-    verb = "would be %s (check mode)" % past if check_mode else past
-    msg = "%d run(s): %d %s, %d left alone, %d failed." % (len(entries), len(done), verb, len(skipped), len(failed))
-    if failed:
-        shown = ["%s (%s)" % (e["run_id"], e["msg"]) for e in entries if e["failed"]][:5]
-        more = " and %d more" % (len(failed) - len(shown)) if len(failed) > len(shown) else ""
-        msg += " Failed: %s%s." % ("; ".join(shown), more)
+def failed_entry(run_id, past, error, run=None):
+    """The entry of one run of many whose handling failed with ``error`` (an ApifyError)."""
     return {
-        "changed": any(e["changed"] for e in entries),
-        past: bool(done),
-        "%s_run_ids" % past: done,
-        "skipped_run_ids": skipped,
-        "failed_run_ids": failed,
-        "failed": bool(failed),
-        "msg": msg,
+        "run_id": run_id,
+        "changed": error.changed,
+        past: error.changed if error.done is None else error.done,
+        "failed": True,
+        "run": run,
+        "msg": error.message,
+        "error": error.to_dict(),
+        "warning": None,
     }

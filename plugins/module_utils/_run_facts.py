@@ -48,8 +48,17 @@ def parse_time(text):
 
 def reboot_count(run):
     """``stats.rebootCount`` as an int, or None when the API did not give it."""
+    return _stats_count(run, "rebootCount")
+
+
+def resurrect_count(run):
+    """``stats.resurrectCount`` as an int, or None when the API did not give it."""
+    return _stats_count(run, "resurrectCount")
+
+
+def _stats_count(run, key):
     stats = run.get("stats") or {}
-    value = stats.get("rebootCount") if isinstance(stats, dict) else None
+    value = stats.get(key) if isinstance(stats, dict) else None
     if isinstance(value, bool):
         return None
     if isinstance(value, float) and value.is_integer():

@@ -23,7 +23,6 @@ class WaitTimeout(Exception):
     def __init__(self, last, elapsed):
         super().__init__("timed out after %.1f s" % elapsed)
         self.last = last
-        self.elapsed = elapsed
 
 
 class WaitFailed(Exception):

@@ -100,6 +100,7 @@ options:
     default: 5
 seealso:
   - module: apify.platform.apify_run_reboot
+  - module: apify.platform.apify_run_resurrect
   - module: apify.platform.apify_run_info
   - name: Abort run (Apify API reference)
     description: The endpoint this module calls.
@@ -292,9 +293,9 @@ error:
     path: /v2/actor-runs/3KH8gEpp4d8uQSe8T
 """
 
-from ansible_collections.apify.platform.plugins.module_utils._action_module import ACTION_ARGUMENT_SPEC, ACTION_MODULE_KWARGS, act
-from ansible_collections.apify.platform.plugins.module_utils._actions import Abort
+from ansible_collections.apify.platform.plugins.module_utils._acting import ACTION_ARGUMENT_SPEC, ACTION_MODULE_KWARGS, act
 from ansible_collections.apify.platform.plugins.module_utils._module import ApifyModule
+from ansible_collections.apify.platform.plugins.module_utils._run_actions import Abort
 
 
 def main():

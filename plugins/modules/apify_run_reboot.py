@@ -116,6 +116,7 @@ options:
     default: 5
 seealso:
   - module: apify.platform.apify_run_info
+  - module: apify.platform.apify_run_abort
   - name: Reboot run (Apify API reference)
     description: The endpoint this module calls.
     link: https://docs.apify.com/api/v2/actor-run-reboot-post
@@ -351,10 +352,10 @@ error:
     path: /v2/actor-runs/3KH8gEpp4d8uQSe8T
 """
 
-from ansible_collections.apify.platform.plugins.module_utils._action_module import ACTION_ARGUMENT_SPEC, ACTION_MODULE_KWARGS, act
-from ansible_collections.apify.platform.plugins.module_utils._actions import Reboot
+from ansible_collections.apify.platform.plugins.module_utils._acting import ACTION_ARGUMENT_SPEC, ACTION_MODULE_KWARGS, act
 from ansible_collections.apify.platform.plugins.module_utils._module import ApifyModule
 from ansible_collections.apify.platform.plugins.module_utils._options import check_not_negative
+from ansible_collections.apify.platform.plugins.module_utils._run_actions import Reboot
 from ansible_collections.apify.platform.plugins.module_utils._run_facts import RUNNING
 
 

@@ -26,8 +26,42 @@ def _get_storage(store: RunStore, _request: Request, run_id: str, storage: str) 
 def _run_action(store: RunStore, request: Request, run_id: str, action: str) -> Response:
     if action == "abort":
         return data_response(store.abort(run_id, gracefully=_bool_param(request.query, "gracefully")), performed=True)
-    operations = {"reboot": store.reboot, "resurrect": store.resurrect}
-    return data_response(operations[action](run_id), performed=True)
+    if action == "resurrect":
+        return data_response(store.resurrect(run_id, _resurrect_options(request.query)), performed=True)
+    return data_response(store.reboot(run_id), performed=True)
+
+
+def _resurrect_options(query: dict) -> dict:
+    """The resurrect endpoint's query parameters as record attributes; a bad value is 400 ``invalid-input`` (*guess*)."""
+    options = {}
+    if query.get("build", "") != "":
+        options["build"] = query["build"]
+    for name, attr, cast, minimum in (
+        ("timeout", "timeout_secs", int, 0),
+        ("memory", "memory_mbytes", int, 128),
+        ("maxItems", "max_items", int, 0),
+        ("maxTotalChargeUsd", "max_total_charge_usd", float, 0),
+    ):
+        if query.get(name, "") != "":
+            options[attr] = _number_param(query, name, cast, minimum)
+    memory = options.get("memory_mbytes")
+    if memory is not None and (memory > 32768 or memory & (memory - 1)):
+        raise ApiError(400, "invalid-input", f"Parameter 'memory' must be a power of 2 from 128 to 32768, got {query['memory']!r}")
+    if query.get("restartOnError", "") != "":
+        options["restart_on_error"] = _bool_param(query, "restartOnError")
+    return options
+
+
+def _number_param(query: dict, name: str, cast, minimum: float):
+    """A number (the spec's ``number``); ``cast`` int refuses a fraction."""
+    text = query[name]
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or value != value or value in (float("inf"), float("-inf")) or value < minimum or (cast is int and not value.is_integer()):
+        raise ApiError(400, "invalid-input", f"Parameter '{name}' must be a number >= {minimum}, got {text!r}")
+    return cast(value)
 
 
 def _list_runs(store: RunStore, request: Request, actor: Optional[str] = None, task: Optional[str] = None) -> Response:

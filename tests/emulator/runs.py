@@ -82,6 +82,11 @@ class RunRecord:
     reboot_count: int = 0
     resurrect_count: int = 0
     memory_mbytes: int = DEFAULT_MEMORY_MBYTES
+    build: str = "latest"
+    timeout_secs: int = 3600
+    max_items: Optional[int] = None
+    max_total_charge_usd: Optional[float] = None
+    restart_on_error: Optional[bool] = None  # not in the run object; kept for tests (a resurrect may set it)
     mem_current_bytes: Optional[int] = None  # None: 40 % of the memory limit
     after_reboot: Optional[dict] = None  # {"ready_secs": float, "status": str}
     abort_secs: float = 0.0  # how long a graceful abort stays ABORTING
@@ -113,6 +118,15 @@ class RunRecord:
             self.finished = self.finished if self.finished is not None else now
         else:
             self.finished = None
+
+    def _options(self) -> dict:
+        """The run's ``options`` (spec ``RunOptions``); ``maxItems`` and ``maxTotalChargeUsd`` only once set."""
+        options = {"build": self.build, "timeoutSecs": self.timeout_secs, "memoryMbytes": self.memory_mbytes, "diskMbytes": self.memory_mbytes * 2}
+        if self.max_items is not None:
+            options["maxItems"] = self.max_items
+        if self.max_total_charge_usd is not None:
+            options["maxTotalChargeUsd"] = self.max_total_charge_usd
+        return options
 
     def to_short(self, now: float) -> dict:
         """The list item (spec ``RunShort``)."""
@@ -171,12 +185,7 @@ class RunRecord:
                 "metamorph": 0,
                 "computeUnits": compute_units,
             },
-            "options": {
-                "build": "latest",
-                "timeoutSecs": 3600,
-                "memoryMbytes": self.memory_mbytes,
-                "diskMbytes": self.memory_mbytes * 2,
-            },
+            "options": self._options(),
             "buildId": self.build_id,
             "buildNumber": "0.0.36",
             "exitCode": EXIT_CODES.get(self.status),

@@ -172,14 +172,23 @@ class RunStore:
                 self._changed(record, before, now)
             return record.to_full(now)
 
-    def resurrect(self, run_id: str) -> dict:
+    def resurrect(self, run_id: str, options: Optional[dict] = None) -> dict:
+        """Start a finished run again: RUNNING (or READY for ``after_reboot``'s window, as a
+        migrated container boots), ``resurrectCount`` + 1, and the run options given
+        (``build``, ``timeout_secs``, ``memory_mbytes``, ``max_items``, ``max_total_charge_usd``,
+        ``restart_on_error``: attributes of the record); the others stay as they were."""
         now = time.time()
         with self._lock:
             record = self._get(run_id, now)
             if record.status not in TERMINAL:
                 raise ApiError(400, "run-not-finished", f"Only finished Actor runs can be resurrected (run ID: {run_id}, status: {record.status}).")
-            record.set_status("RUNNING", now)
+            for attr, value in (options or {}).items():
+                setattr(record, attr, value)
             record.resurrect_count += 1
+            if record.after_reboot:
+                record.enter_window("READY", record.after_reboot["ready_secs"], record.after_reboot["status"], now)
+            else:
+                record.set_status("RUNNING", now)
             if self.listener is not None:
                 self.listener("ACTOR.RUN.RESURRECTED", functools.partial(record.to_full, now))
             return record.to_full(now)

@@ -41,10 +41,10 @@ import requests
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ansible_collections.apify.platform.plugins.module_utils import _schemas
-from ansible_collections.apify.platform.plugins.module_utils._actions import Reboot
 from ansible_collections.apify.platform.plugins.module_utils._client import MAX_ANSWER_BYTES
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyError
-from ansible_collections.apify.platform.plugins.module_utils._procedure import Options, Procedure
+from ansible_collections.apify.platform.plugins.module_utils._procedure import Procedure, ProcedureOptions
+from ansible_collections.apify.platform.plugins.module_utils._run_actions import Reboot
 from ansible_collections.apify.platform.plugins.module_utils._runs import (
     get_run,
     list_runs,
@@ -448,7 +448,7 @@ def test_list_runs(data, limit):
 @given(st.data(), st.sampled_from([None, 0, 2]))
 def test_reboot(data, max_reboot_count):
     client, exchanges, clock = make_client(drawing(data, st.one_of(plausible_answers(), answers())))
-    procedure = Procedure(client, Reboot(max_reboot_count=max_reboot_count), Options(), sleep=clock.sleep, now=clock.now)
+    procedure = Procedure(client, Reboot(max_reboot_count=max_reboot_count), ProcedureOptions(), sleep=clock.sleep, now=clock.now)
     posted = False
     error = None
     try:
@@ -564,7 +564,7 @@ def test_a_counter_that_went_down_is_not_a_reason_to_reboot_again():
     client, exchanges, clock = make_client(lambda: next(script))
     error = result = None
     try:
-        result = Procedure(client, Reboot(), Options(), sleep=clock.sleep, now=clock.now).run(RUN_ID)
+        result = Procedure(client, Reboot(), ProcedureOptions(), sleep=clock.sleep, now=clock.now).run(RUN_ID)
     except ApifyError as exc:
         error = exc
     check_reboot_safety(exchanges, result, error)

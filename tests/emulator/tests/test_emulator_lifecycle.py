@@ -108,6 +108,37 @@ def test_resurrect_finished_run(emu):
     assert emu.api("POST", f"/v2/actor-runs/{run['id']}/resurrect").status_code == 400
 
 
+def test_resurrect_keeps_the_options_not_given_and_takes_those_given(emu):
+    run = emu.create(status="TIMED-OUT", memoryMbytes=2048)
+    kept = emu.api("POST", f"/v2/actor-runs/{run['id']}/resurrect").json()["data"]["options"]
+    assert (kept["build"], kept["timeoutSecs"], kept["memoryMbytes"]) == ("latest", 3600, 2048)
+    assert "maxItems" not in kept and "maxTotalChargeUsd" not in kept
+    emu.api("POST", f"/v2/actor-runs/{run['id']}/abort")
+    query = "build=0.1.2&timeout=600&memory=4096&maxItems=100&maxTotalChargeUsd=2.5&restartOnError=true"
+    data = emu.api("POST", f"/v2/actor-runs/{run['id']}/resurrect?{query}").json()["data"]
+    assert data["options"] == {"build": "0.1.2", "timeoutSecs": 600, "memoryMbytes": 4096, "diskMbytes": 8192, "maxItems": 100, "maxTotalChargeUsd": 2.5}
+    assert data["stats"]["resurrectCount"] == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["memory=1000", "memory=64", "memory=65536", "timeout=-1", "timeout=1.5", "maxItems=x", "maxTotalChargeUsd=nan", "restartOnError=maybe"],
+)
+def test_resurrect_refuses_bad_options_and_changes_nothing(emu, query):
+    run = emu.create(status="FAILED")
+    response = emu.api("POST", f"/v2/actor-runs/{run['id']}/resurrect?{query}")
+    assert response.status_code == 400 and response.json()["error"]["type"] == "invalid-input"
+    assert emu.run(run["id"])["status"] == "FAILED" and emu.run(run["id"])["stats"]["resurrectCount"] == 0
+
+
+def test_resurrect_of_a_run_that_dies_on_boot_goes_through_ready(emu):
+    run = emu.create(status="FAILED", after_reboot={"ready_secs": 0.3, "status": "FAILED"})
+    data = emu.api("POST", f"/v2/actor-runs/{run['id']}/resurrect").json()["data"]
+    assert data["status"] == "READY" and data["finishedAt"] is None
+    time.sleep(0.4)
+    assert emu.api("GET", f"/v2/actor-runs/{run['id']}").json()["data"]["status"] == "FAILED"
+
+
 def test_after_reboot_ready_window_then_running(emu):
     run = emu.create(status="RUNNING", after_reboot={"ready_secs": 0.3})
     rebooted = emu.api("POST", f"/v2/actor-runs/{run['id']}/reboot").json()["data"]

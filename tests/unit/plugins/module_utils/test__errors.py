@@ -9,6 +9,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.apify.platform.plugins.module_utils._errors import (
+    ApifyActionUncertainError,
     ApifyApiError,
     ApifyConfigError,
     ApifyError,
@@ -50,7 +51,7 @@ def test_changed_is_per_instance():
     [
         (ApifyError, "error"),
         (ApifyConfigError, "configuration"),
-        (ApifyRebootUncertainError, "uncertain"),
+        (ApifyActionUncertainError, "uncertain"),
         (ApifyRunStateError, "run_state"),
     ],
 )
@@ -159,6 +160,13 @@ def test_response_error_without_json_path_or_status():
     assert err.status is None
     assert err.json_path is None
     assert err.reason == "the body is not JSON"
+
+
+def test_the_uncertain_error_keeps_its_1_0_0_name_and_kind():
+    # Every action raises ApifyActionUncertainError; the old name is the same class, and the kind
+    # that results show is unchanged.
+    assert ApifyRebootUncertainError is ApifyActionUncertainError
+    assert ApifyActionUncertainError("m").to_dict() == {"kind": "uncertain", "message": "m"}
 
 
 def test_run_state_error_keeps_run():

@@ -11,7 +11,6 @@ import itertools
 
 import pytest
 
-from ansible_collections.apify.platform.plugins.module_utils._actions import Reboot
 from ansible_collections.apify.platform.plugins.module_utils._client import BACKOFF_CAP
 from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyApiError,
@@ -21,7 +20,8 @@ from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyRunStateError,
     ApifyTransportError,
 )
-from ansible_collections.apify.platform.plugins.module_utils._procedure import Options, Procedure
+from ansible_collections.apify.platform.plugins.module_utils._procedure import Procedure, ProcedureOptions
+from ansible_collections.apify.platform.plugins.module_utils._run_actions import Reboot
 
 NOT_RUNNING = ["READY", "SUCCEEDED", "FAILED", "TIMED-OUT", "ABORTED", "ABORTING", "TIMING-OUT", "MIGRATING"]
 
@@ -29,7 +29,7 @@ NOT_RUNNING = ["READY", "SUCCEEDED", "FAILED", "TIMED-OUT", "ABORTED", "ABORTING
 def rebooter(fake, retries=3, timeout=5.0, max_reboot_count=None, **options):
     """The safe procedure with the Reboot action, on the scripted API and the fake clock."""
     client = fake.client(retries=retries, timeout=timeout)
-    return Procedure(client, Reboot(max_reboot_count=max_reboot_count), Options(**options), sleep=fake.clock.sleep, now=fake.clock.now)
+    return Procedure(client, Reboot(max_reboot_count=max_reboot_count), ProcedureOptions(**options), sleep=fake.clock.sleep, now=fake.clock.now)
 
 
 def get_ok(fake, status="RUNNING", count=0, **extra):
@@ -58,12 +58,12 @@ def gets(fake):
     return len(fake.http.of("GET"))
 
 
-# -- Options ----------------------------------------------------------------------------
+# -- ProcedureOptions ----------------------------------------------------------------------------
 
 
 def test_options_defaults():
-    opts = Options()
-    assert (opts.check_mode, opts.fail_if_not_running) == (False, False)
+    opts = ProcedureOptions()
+    assert (opts.check_mode, opts.fail_on_wrong_state) == (False, False)
     assert (opts.wait, opts.wait_timeout, opts.wait_sleep) == (False, 300, 5)
     assert Reboot().max_reboot_count is None
 
@@ -107,7 +107,7 @@ def test_not_running_is_left_alone_without_post(fake, status):
 def test_fail_if_not_running(fake, status, check_mode):
     fake.http.script("GET", fake.RUN_PATH, get_ok(fake, status=status))
     with pytest.raises(ApifyRunStateError) as info:
-        rebooter(fake, fail_if_not_running=True, check_mode=check_mode).run(fake.RUN_ID)
+        rebooter(fake, fail_on_wrong_state=True, check_mode=check_mode).run(fake.RUN_ID)
     assert info.value.changed is False
     assert info.value.run["status"] == status
     assert str(info.value).endswith("Failing because fail_if_not_running is true.")
@@ -118,14 +118,14 @@ def test_fail_if_not_running(fake, status, check_mode):
 def test_fail_if_not_running_still_reboots_a_running_run(fake):
     fake.http.script("GET", fake.RUN_PATH, get_ok(fake))
     fake.http.script("POST", fake.REBOOT_PATH, get_ok(fake, count=1))
-    assert rebooter(fake, fail_if_not_running=True).run(fake.RUN_ID)["changed"] is True
+    assert rebooter(fake, fail_on_wrong_state=True).run(fake.RUN_ID)["changed"] is True
     assert posts(fake) == 1
 
 
 @pytest.mark.parametrize("fail_if_not_running", [False, True])
 def test_max_reboot_count_guard_warns_and_does_not_post(fake, fail_if_not_running):
     fake.http.script("GET", fake.RUN_PATH, get_ok(fake, count=3))
-    result = rebooter(fake, max_reboot_count=3, fail_if_not_running=fail_if_not_running).run(fake.RUN_ID)
+    result = rebooter(fake, max_reboot_count=3, fail_on_wrong_state=fail_if_not_running).run(fake.RUN_ID)
     assert result["changed"] is False
     assert result["warning"] == result["msg"]
     assert "max_reboot_count=3" in result["warning"]
@@ -927,7 +927,7 @@ def test_reboot_entry_rebooted_then_failed_is_changed_and_failed(fake):
 
 def test_reboot_entry_fail_if_not_running_keeps_the_run(fake):
     script_batch(fake)
-    entry = rebooter(fake, fail_if_not_running=True).entry("RUNB")
+    entry = rebooter(fake, fail_on_wrong_state=True).entry("RUNB")
     assert entry["failed"] is True
     assert entry["run"]["status"] == "SUCCEEDED"
     assert entry["error"]["kind"] == "run_state"

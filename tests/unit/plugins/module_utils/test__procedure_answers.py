@@ -20,9 +20,9 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.apify.platform.plugins.module_utils import _procedure
-from ansible_collections.apify.platform.plugins.module_utils._actions import Abort, Reboot
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyRunStateError
-from ansible_collections.apify.platform.plugins.module_utils._procedure import Options, Procedure
+from ansible_collections.apify.platform.plugins.module_utils._procedure import Procedure, ProcedureOptions
+from ansible_collections.apify.platform.plugins.module_utils._run_actions import Abort, Reboot
 from ansible_collections.apify.platform.tests.unit.scripted_http import RUN_ID, bare_run as run
 
 
@@ -57,7 +57,7 @@ class Script:
 
 
 def procedure(action, **options):
-    return Procedure(FakeClient(), action, Options(**options), sleep=lambda seconds: None, now=lambda: 0.0)
+    return Procedure(FakeClient(), action, ProcedureOptions(**options), sleep=lambda seconds: None, now=lambda: 0.0)
 
 
 @pytest.mark.parametrize("gracefully, answer, params", [(False, "ABORTED", None), (True, "ABORTING", {"gracefully": "true"})])
@@ -87,7 +87,7 @@ def test_abort_answered_with_a_run_that_finished_on_its_own_is_not_changed(monke
 def test_abort_answered_with_a_finished_run_fails_if_not_running(monkeypatch):
     Script(monkeypatch, [run("RUNNING")], run("SUCCEEDED"))
     with pytest.raises(ApifyRunStateError) as caught:
-        procedure(Abort(), fail_if_not_running=True).run(RUN_ID)
+        procedure(Abort(), fail_on_wrong_state=True).run(RUN_ID)
     assert caught.value.changed is False
     assert "SUCCEEDED" in caught.value.message
 
@@ -101,3 +101,23 @@ def test_reboot_answers_are_believed(monkeypatch):
     # A 200 whose count did not move (the API's business): still believed as a reboot.
     Script(monkeypatch, [run("RUNNING", 0)], run("RUNNING", 0))
     assert procedure(Reboot()).run(RUN_ID)["changed"] is True
+
+
+@pytest.mark.parametrize("finished", ["ABORTED", "SUCCEEDED"])
+def test_abort_with_wait_says_the_status_it_finished_with(monkeypatch, finished):
+    Script(monkeypatch, [run("RUNNING"), run("ABORTING"), run(finished)], run("ABORTING"))
+    result = procedure(Abort(gracefully=True), wait=True, wait_timeout=10, wait_sleep=1).run(RUN_ID)
+    assert result["run"]["status"] == finished
+    assert result["msg"].endswith("It has finished with status %s." % finished)
+
+
+def test_the_procedure_takes_the_switch_name_from_the_action(monkeypatch):
+    """A run left alone for its status fails naming the action's own option, not reboot's."""
+
+    class Poke(Abort):
+        wrong_state_option = "fail_if_not_poked"
+
+    Script(monkeypatch, [run("SUCCEEDED")], None)
+    with pytest.raises(ApifyRunStateError) as caught:
+        procedure(Poke(), fail_on_wrong_state=True).run(RUN_ID)
+    assert caught.value.message.endswith("Failing because fail_if_not_poked is true.")

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """The reboot rules as tables: the Reboot action's decision and evidence, the run facts they
-read, and a batch's summary. (Abort's tables are in test__actions.py.)"""
+read, and a batch's summary. (Abort's tables are in test__run_actions.py.)"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -11,9 +11,9 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.apify.platform.plugins.module_utils import _procedure, _run_facts as facts
-from ansible_collections.apify.platform.plugins.module_utils._actions import Reboot
-from ansible_collections.apify.platform.plugins.module_utils._procedure import ACTED as REBOOTED, ENDED, NOT_ACTED as NOT_REBOOTED, UNKNOWN
+from ansible_collections.apify.platform.plugins.module_utils import _acting, _action_contract, _run_facts as facts
+from ansible_collections.apify.platform.plugins.module_utils._action_contract import ACTED as REBOOTED, ENDED, NOT_ACTED as NOT_REBOOTED, UNKNOWN
+from ansible_collections.apify.platform.plugins.module_utils._run_actions import Reboot
 from ansible_collections.apify.platform.plugins.module_utils._run_facts import describe_status, reboot_count
 from ansible_collections.apify.platform.tests.unit.scripted_http import RUN_ID, bare_run as run
 
@@ -27,7 +27,7 @@ def verify(before, after):
 
 
 def summarize(entries, check_mode=False):
-    return _procedure.summarize(entries, "rebooted", check_mode=check_mode)
+    return _acting.summarize(entries, "rebooted", check_mode=check_mode)
 
 
 def test_constants():
@@ -105,7 +105,7 @@ def test_decide_status_check_comes_before_the_guard():
 
 
 def test_decision_repr():
-    assert repr(_procedure.Decision(True, "go")) == "Decision(act=True, msg='go')"
+    assert repr(_action_contract.Decision(True, "go")) == "Decision(act=True, msg='go')"
 
 
 # -- reboot_count ---------------------------------------------------------------

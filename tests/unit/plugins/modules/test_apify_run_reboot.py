@@ -15,7 +15,7 @@ import pytest
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.apify.platform.plugins.module_utils import _action_module, _actions
+from ansible_collections.apify.platform.plugins.module_utils import _acting, _run_actions
 from ansible_collections.apify.platform.plugins.module_utils._module import ApifyModule
 from ansible_collections.apify.platform.plugins.modules.apify_run_reboot import main
 from ansible_collections.apify.platform.tests.unit.scripted_http import DEFAULT_API_URL as API, RUN_ID, TOKEN, make_run
@@ -554,7 +554,7 @@ def test_unexpected_error_before_any_post_is_an_internal_failure_unchanged(fake,
     def broken(self, run):
         raise KeyError("stats")
 
-    monkeypatch.setattr(_actions.Reboot, "decide", broken)
+    monkeypatch.setattr(_run_actions.Reboot, "decide", broken)
     fake.script("GET", GET, fake.ok(make_run()))
     result = run_module(main, args())
     assert result["failed"] is True and result["changed"] is False
@@ -570,7 +570,7 @@ def test_unexpected_error_after_a_post_is_an_internal_failure_changed(fake, run_
     def broken(*args, **kwargs):
         raise KeyError(TOKEN)  # the token in the text is masked too
 
-    monkeypatch.setattr(_action_module, "summarize", broken)
+    monkeypatch.setattr(_acting, "summarize", broken)
     run_id = "CCCCCCCCCCCCCCCC1"
     fake.script("GET", "/v2/actor-runs/" + run_id, fake.ok(make_run(run_id)))
     fake.script("POST", "/v2/actor-runs/%s/reboot" % run_id, fake.ok(make_run(run_id, reboot_count=1)))
