@@ -9,6 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 short_description: Receive Apify webhook calls as events, checked and verified
+version_added: 1.1.0
 description:
   - An ansible-rulebook event source that listens for the calls Apify makes for a webhook
     (see C(apify.platform.apify_webhook)) and puts one event on the queue per run event.
