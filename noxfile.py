@@ -210,7 +210,9 @@ def events(session: nox.Session) -> None:
     """
     java = shutil.which("java")
     if not java:
-        session.error("java was not found on PATH: ansible-rulebook needs Java 17 (e.g. apt-get install openjdk-17-jre-headless); the events stage cannot run without it")
+        session.error(
+            "java was not found on PATH: ansible-rulebook needs Java 17 (e.g. apt-get install openjdk-17-jre-headless); the events stage cannot run without it"
+        )
     version = subprocess.run([java, "-version"], capture_output=True, text=True, check=False).stderr
     found = re.search(r'version "(\d+)', version)
     if not found or int(found.group(1)) < 17:

@@ -146,7 +146,7 @@ async def start_source():
         port = free_port()
         args = {"host": "127.0.0.1", "port": port, "secret": SECRET, **args}
         task = asyncio.ensure_future(source["main"](queue, args))
-        for _ in range(200):
+        for dummy in range(200):
             with contextlib.suppress(OSError):
                 _reader, writer = await asyncio.open_connection("127.0.0.1", port)
                 writer.close()

@@ -29,7 +29,9 @@ def require_java():
     """ansible-rulebook needs Java 17: fail (never skip) when it is missing."""
     java = shutil.which("java")
     if not java:
-        raise RuntimeError("java was not found on PATH: ansible-rulebook needs Java 17 (e.g. apt-get install openjdk-17-jre-headless); the events stage cannot run without it")
+        raise RuntimeError(
+            "java was not found on PATH: ansible-rulebook needs Java 17 (e.g. apt-get install openjdk-17-jre-headless); the events stage cannot run without it"
+        )
     version = subprocess.run([java, "-version"], capture_output=True, text=True, check=False).stderr
     return version.splitlines()[0] if version else java
 
@@ -107,7 +109,7 @@ class Emulator:
 class Rulebook:
     """ansible-rulebook with the shipped rulebook, its output in a file."""
 
-    def __init__(self, work, collections, emulator, verbosity="-vvv"):
+    def __init__(self, work, collections, emulator, verbosity="-vvv", max_resurrect=MAX_RESURRECT):
         work = Path(work)
         self.port = free_port()
         self.output = work / "rulebook.out"
@@ -116,7 +118,7 @@ class Rulebook:
         )
         (work / "vars.yml").write_text(
             "apify_watched_actors: [%s]\napify_max_resurrect_count: %d\napify_webhook_host: 127.0.0.1\napify_webhook_port: %d\n"
-            % (ACTOR, MAX_RESURRECT, self.port)
+            % (ACTOR, max_resurrect, self.port)
         )
         env = {
             **os.environ,
@@ -133,7 +135,8 @@ class Rulebook:
         self._out = open(self.output, "w", encoding="utf-8")  # pylint: disable=consider-using-with
         command = [str(Path(sys.executable).parent / "ansible-rulebook"), "--rulebook", "apify.platform.resurrect_failed_runs"]
         command += ["-i", str(work / "inventory.yml"), "--vars", str(work / "vars.yml"), verbosity]
-        self.proc = subprocess.Popen(command, cwd=str(work), env=env, stdout=self._out, stderr=subprocess.STDOUT, start_new_session=True)  # pylint: disable=consider-using-with
+        # pylint: disable-next=consider-using-with  # stopped in stop()
+        self.proc = subprocess.Popen(command, cwd=str(work), env=env, stdout=self._out, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             wait_port(self.port, self.proc, 120, "ansible-rulebook")
         except RuntimeError as exc:

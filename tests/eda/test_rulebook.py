@@ -64,7 +64,7 @@ def dispatches_of(emulator, run_id):
 
 
 def resurrects(emulator, run_id):
-    return [e for e in emulator.log("POST", "/v2/actor-runs/%s/resurrect" % run_id)]
+    return list(emulator.log("POST", "/v2/actor-runs/%s/resurrect" % run_id))
 
 
 def reads(emulator, run_id):
@@ -102,7 +102,7 @@ def test_failed_run_is_resurrected_once_though_delivered_three_times(stack):
     [run_id] = make_runs(emulator, 1)
     fail(emulator, run_id)
     [dispatch] = dispatches_of(emulator, run_id)
-    for _ in range(2):
+    for dummy in range(2):
         emulator.control("POST", "/webhook-dispatches/%s/redeliver" % dispatch["id"])
     [dispatch] = dispatches_of(emulator, run_id)
     assert [call["responseStatus"] for call in dispatch["calls"]] == [202, 200, 200], dispatch["calls"]

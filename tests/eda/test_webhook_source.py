@@ -61,7 +61,7 @@ async def test_chunked_oversized_body_is_413(start_source):
     source = await start_source(verify=False)
 
     async def chunks():
-        for _ in range(20):
+        for dummy in range(20):
             yield b"x" * 100000
 
     async with source.session.post(source.url, data=chunks(), headers={"Authorization": "Bearer " + SECRET}) as response:
@@ -71,7 +71,7 @@ async def test_chunked_oversized_body_is_413(start_source):
 
 async def test_event_shape_without_verify(start_source):
     source = await start_source(verify=False)
-    status, _ = await source.post(payload(RUN, task=TASK), dispatch_id="Dispatch000000001", headers={"X-Apify-Webhook": "abc"})
+    status, dummy = await source.post(payload(RUN, task=TASK), dispatch_id="Dispatch000000001", headers={"X-Apify-Webhook": "abc"})
     assert status == 202
     [event] = source.queue.events
     assert event["apify"] == {
@@ -101,7 +101,7 @@ async def test_secret_elsewhere_is_masked(start_source):
 
 async def test_not_a_run_event_passes_unverified(start_source, api):
     source = await start_source(api_url=api.url)
-    status, _ = await source.post({"eventType": "TEST", "eventData": None, "userId": "u"})
+    status, dummy = await source.post({"eventType": "TEST", "eventData": None, "userId": "u"})
     assert status == 202
     [event] = source.queue.events
     assert event["apify"]["verified"] is False and event["apify"]["run_id"] is None
@@ -110,7 +110,7 @@ async def test_not_a_run_event_passes_unverified(start_source, api):
 
 async def test_duplicate_dispatch_is_200_and_queued_once(start_source):
     source = await start_source(verify=False)
-    results = [await source.post(payload(RUN), dispatch_id="DupDispatch000001") for _ in range(3)]
+    results = [await source.post(payload(RUN), dispatch_id="DupDispatch000001") for dummy in range(3)]
     assert [r[0] for r in results] == [202, 200, 200]
     assert len(source.queue.events) == 1
     assert (await source.post(payload(RUN), dispatch_id="DupDispatch000002"))[0] == 202
@@ -172,7 +172,7 @@ async def test_verification_answers_at_once_and_reads_concurrently(start_source,
     started = loop.time()
     answers = await asyncio.gather(*(source.post(payload(r), dispatch_id="D" + r) for r in runs))
     answered = loop.time() - started
-    assert all(status == 202 for status, _ in answers)
+    assert all(status == 202 for status, dummy in answers)
     assert answered < 0.2, "answered after %.3f s: the calls waited for the API" % answered
     events = await source.settle(20)
     took = loop.time() - started

@@ -115,7 +115,7 @@ from pathlib import Path
 from aiohttp import web
 
 try:
-    import ansible_collections.apify.platform.plugins.module_utils  # noqa: F401
+    import ansible_collections.apify.platform.plugins.module_utils  # noqa: F401  # pylint: disable=unused-import
 except ImportError:  # ansible-rulebook runs this file by path: find the collection it belongs to
     _here = Path(os.path.abspath(globals().get("__file__", ".")))  # not resolve(): a symlinked collection stays where it is found
     if len(_here.parents) > 6 and _here.parents[6].name == "ansible_collections":

@@ -34,7 +34,16 @@ def body(**overrides):
 
 @pytest.mark.parametrize(
     "header, status",
-    [(None, 401), ("", 401), ("Basic " + SECRET, 401), ("Bearer", 401), ("Bearer  ", 401), ("Bearer x" + SECRET, 403), ("Bearer " + SECRET[:-1], 403), ("Bearer \udcff", 403)],
+    [
+        (None, 401),
+        ("", 401),
+        ("Basic " + SECRET, 401),
+        ("Bearer", 401),
+        ("Bearer  ", 401),
+        ("Bearer x" + SECRET, 403),
+        ("Bearer " + SECRET[:-1], 403),
+        ("Bearer \udcff", 403),
+    ],
 )
 def test_check_secret_refuses(header, status):
     with pytest.raises(Refused) as caught:
