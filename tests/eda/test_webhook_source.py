@@ -9,6 +9,7 @@ import asyncio
 import json
 import logging
 
+import aiohttp
 import pytest
 from conftest import ACTOR, SECRET, TASK, TOKEN, load_source, payload, run_object
 
@@ -225,3 +226,50 @@ async def test_environment_fallbacks(monkeypatch, start_source, api):
     [event] = await source.settle(1)
     assert event["apify"]["verified"] is True
     assert api.log[0]["authorization"] == "Bearer " + TOKEN
+
+
+def _self_signed(directory):
+    """A key and a self-signed certificate for 127.0.0.1 (cryptography comes with ansible-core)."""
+    import datetime  # pylint: disable=import-outside-toplevel
+    import ipaddress  # pylint: disable=import-outside-toplevel
+
+    from cryptography import x509  # pylint: disable=import-outside-toplevel
+    from cryptography.hazmat.primitives import hashes, serialization  # pylint: disable=import-outside-toplevel
+    from cryptography.hazmat.primitives.asymmetric import ec  # pylint: disable=import-outside-toplevel
+    from cryptography.x509.oid import NameOID  # pylint: disable=import-outside-toplevel
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=1))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    certfile, keyfile = directory / "cert.pem", directory / "key.pem"
+    certfile.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    keyfile.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.BestAvailableEncryption(b"pem-password"))
+    )
+    return str(certfile), str(keyfile)
+
+
+async def test_tls_with_certfile_keyfile_password(start_source, tmp_path):
+    import ssl  # pylint: disable=import-outside-toplevel
+
+    certfile, keyfile = _self_signed(tmp_path)
+    source = await start_source(verify=False, certfile=certfile, keyfile=keyfile, password="pem-password")
+    context = ssl.create_default_context(cafile=certfile)
+    url = source.url.replace("http://", "https://")
+    headers = {"Authorization": "Bearer " + SECRET, "Content-Type": "application/json"}
+    async with source.session.post(url, data=json.dumps(payload(RUN)), headers=headers, ssl=context) as response:
+        assert response.status == 202
+    assert len(source.queue.events) == 1
+    with pytest.raises(aiohttp.ClientError):  # plain HTTP is not served on a TLS port
+        await source.post(payload(RUN))
