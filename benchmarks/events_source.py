@@ -5,7 +5,8 @@
 """One event source in its own process, as ansible-rulebook runs it, with a consumer that drains
 the queue at once: `python events_source.py SOURCE.py ARGS_JSON`. It prints `ready` once the
 source listens, and on SIGTERM one JSON line: how many events it got and when each arrived
-(time.monotonic(), comparable across processes on Linux)."""
+(time.monotonic(), comparable across processes on Linux), and the CPU seconds the process spent
+serving (time.process_time() from `ready` to the end)."""
 
 import asyncio
 import json
@@ -37,12 +38,14 @@ async def run(path, args):
                 break
         except OSError:
             await asyncio.sleep(0.05)
+    cpu_at_ready = time.process_time()
     print("ready", flush=True)
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     await stop.wait()
     source.cancel()
-    print(json.dumps({"events": len(queue.arrivals), "arrivals": queue.arrivals}), flush=True)
+    cpu = time.process_time() - cpu_at_ready
+    print(json.dumps({"events": len(queue.arrivals), "arrivals": queue.arrivals, "cpu_s": cpu}), flush=True)
 
 
 if __name__ == "__main__":
