@@ -174,7 +174,8 @@ async def test_verification_answers_at_once_and_reads_concurrently(start_source,
     answers = await asyncio.gather(*(source.post(payload(r), dispatch_id="D" + r) for r in runs))
     answered = loop.time() - started
     assert all(status == 202 for status, dummy in answers)
-    assert answered < 0.2, "answered after %.3f s: the calls waited for the API" % answered
+    # had the calls waited for the reads, the last answers would come after two rounds of 0.2 s
+    assert answered < 0.35, "answered after %.3f s: the calls waited for the API" % answered
     events = await source.settle(20)
     took = loop.time() - started
     assert sorted(e["apify"]["run_id"] for e in events) == sorted(runs)
