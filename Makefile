@@ -40,7 +40,7 @@ define nox
 	exit $$rc
 endef
 
-.PHONY: help venv nox lint format sanity units integration ee proof docs demo bench test clean
+.PHONY: help venv nox lint format sanity units integration ee proof events docs demo demo-events bench bench-events test clean
 
 help: ## Show this help
 	@echo 'apify.platform: make TARGET (from the repository root)'
@@ -90,6 +90,9 @@ ee: nox ## The execution environment: ansible-builder introspect and create (no 
 proof: nox ## OpenAPI conformance, apify-client against the emulator, fuzzing, ansible-runner, decoding bounds per urllib3
 	$(call nox,proof,proof decoding)
 
+events: nox ## Event-Driven Ansible: the event source's tests, the rulebook in ansible-rulebook (Java 17)
+	$(call nox,events,events,,^SKIPPED|[0-9]+ skipped)
+
 docs: nox ## Build the HTML docs (guides and plugin reference) into .build/docs/html
 	$(call nox,docs,docs)
 
@@ -100,13 +103,27 @@ demo: venv ## Run examples/demo.yml against the Apify API emulator
 	ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false ANSIBLE_NOCOLOR="$${CI:+1}" \
 		scripts/with-emulator.sh "$(VENV)/bin/ansible-playbook" examples/demo.yml
 
+EVENTS_VENV := $(ROOT)/.venvs/events
+$(EVENTS_VENV)/.installed: constraints.txt requirements.txt
+	@[[ -n "$(PYTHON)" ]] || { echo 'make: no working Python 3.13 (python3.13, or pyenv versions/3.13.*)' >&2; exit 1; }
+	rm -rf "$(EVENTS_VENV)" && "$(PYTHON)" -m venv "$(EVENTS_VENV)"
+	"$(EVENTS_VENV)/bin/python" -m pip install --quiet -c constraints.txt ansible-core ansible-rulebook requests -r requirements.txt
+	@touch "$@"
+
+demo-events: $(EVENTS_VENV)/.installed ## A run fails, ansible-rulebook resurrects it (emulator; needs Java 17)
+	@command -v java >/dev/null || { echo 'make demo-events: java not found: ansible-rulebook needs Java 17' >&2; exit 1; }
+	@"$(EVENTS_VENV)/bin/python" scripts/demo-events.py
+
 # Extra arguments for `make bench`, e.g. BENCH_ARGS='--slow-n 20' (benchmarks/bench.py --help).
 BENCH_ARGS ?=
-bench: venv ## Benchmark rebooting many runs against the emulator; ~10 min, not in `make test`
+bench: venv ## Benchmark rebooting many runs, and the event source; ~12 min, not in `make test`
 	@bash benchmarks/bench.sh $(BENCH_ARGS)
 
+bench-events: venv ## Only the event source's benchmark (benchmarks/results_events.md); ~2 min
+	@bash benchmarks/bench_events.sh
+
 # The stages of `make test`, in order; `make test TEST_STAGES='lint units-2.21'` runs a subset.
-TEST_STAGES ?= lint $(foreach c,$(CORES),sanity-$(c) units-$(c) integration-$(c)) ee proof
+TEST_STAGES ?= lint $(foreach c,$(CORES),sanity-$(c) units-$(c) integration-$(c)) ee proof events
 
 test: ## Every stage of TEST_STAGES; stops at the first failure, prints a summary
 	@mkdir -p "$(LOGS)"; results=(); passed=0; rc=0; \

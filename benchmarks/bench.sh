@@ -2,6 +2,7 @@
 # make bench: build and install the collection, make the benchmark's own venv (.venvs/bench:
 # apify-client, psutil, matplotlib; never needed by the collection), then run benchmarks/bench.py,
 # which starts the emulator and measures every contender. Arguments go to bench.py (--help).
+# Then benchmarks/bench_events.sh: the event source's figures.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,5 +27,7 @@ fi
 
 "$root/scripts/install-collection.sh" "$work"
 
-exec "$bench_venv/bin/python" "$root/benchmarks/bench.py" --collections "$work/collections" --venv "$venv" \
+"$bench_venv/bin/python" "$root/benchmarks/bench.py" --collections "$work/collections" --venv "$venv" \
     --workdir "$work" "$@"
+# the event source's figures, in the same `make bench` (benchmarks/results_events.md)
+exec "$root/benchmarks/bench_events.sh"

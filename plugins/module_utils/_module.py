@@ -21,16 +21,10 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.apify.platform.plugins.module_utils._client import REDACTED, ApifyClient
-from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyConfigError, ApifyError, shorten
-from ansible_collections.apify.platform.plugins.module_utils._options import (
-    check_not_negative,
-    check_positive,
-    clean_token,
-    normalize_api_url,
-    proxy_urls,
-    url_secrets,
-)
+from ansible_collections.apify.platform.plugins.module_utils._client import REDACTED
+from ansible_collections.apify.platform.plugins.module_utils._connection import DEFAULT_API_URL, build_client
+from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyError, shorten
+from ansible_collections.apify.platform.plugins.module_utils._options import proxy_urls, url_secrets
 from ansible_collections.apify.platform.plugins.module_utils._schemas import (
     HAS_JSONSCHEMA,
     JSONSCHEMA_IMPORT_ERROR,
@@ -39,9 +33,6 @@ from ansible_collections.apify.platform.plugins.module_utils._session import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
 )
-
-DEFAULT_API_URL = "https://api.apify.com"
-MAX_RETRIES = 20
 
 CONNECTION_ARGUMENT_SPEC = dict(
     token=dict(type="str", no_log=True, fallback=(env_fallback, ["APIFY_TOKEN"])),
@@ -70,22 +61,10 @@ class ApifyModule(AnsibleModule):
 
     def client(self, token_required=True, pool_size=1):
         """An ApifyClient from the checked connection options (ApifyConfigError if unusable)."""
-        params = self.params
-        token = clean_token(params["token"], token_required)
+        client, token = build_client(self.params, token_required, pool_size)
         if token:
             self.no_log_values.add(token)  # the stripped form too, not only what was typed
             self._token = token
-        retries = check_not_negative(params["retries"], "retries")
-        if retries > MAX_RETRIES:
-            raise ApifyConfigError("retries must be at most %d (got %d)." % (MAX_RETRIES, retries))
-        client = ApifyClient(
-            normalize_api_url(params["api_url"]),
-            token=token,
-            timeout=check_positive(params["timeout"], "timeout"),
-            validate_certs=params["validate_certs"],
-            retries=retries,
-            pool_size=pool_size,
-        )
         self._clients.append(client)
         return client
 
