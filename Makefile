@@ -40,7 +40,7 @@ define nox
 	exit $$rc
 endef
 
-.PHONY: help venv nox lint format sanity units integration ee proof docs demo bench test clean
+.PHONY: help venv nox lint format sanity units integration ee proof docs demo emulator bench test clean clean-all
 
 help: ## Show this help
 	@echo 'apify.platform: make TARGET (from the repository root)'
@@ -99,6 +99,20 @@ demo: venv ## Run examples/demo.yml against the Apify API emulator
 	ANSIBLE_COLLECTIONS_PATH="$(ROOT)/.build/demo/collections" ANSIBLE_CALLBACK_RESULT_FORMAT=yaml \
 	ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false ANSIBLE_NOCOLOR="$${CI:+1}" \
 		scripts/with-emulator.sh "$(VENV)/bin/ansible-playbook" examples/demo.yml
+	@echo '== Next: use the collection yourself (README.md, "Your own playbook against the emulator")'
+	@echo '   source .build/demo/env.sh              # ansible-playbook and ansible-doc of .venv, with this collection'
+	@echo '   ansible-doc apify.platform.apify_run_reboot'
+	@echo '   make emulator RUNS=my-runs.yml         # the emulator with runs of your own; prints what to export'
+
+# `make emulator`: where it listens, its token, and a runs file (without one: the demo's runs).
+EMULATOR_PORT  ?= 8765
+EMULATOR_TOKEN ?= emulator-token
+RUNS           ?=
+emulator: venv ## The Apify API emulator in the foreground, with the runs of RUNS=FILE (YAML); Ctrl-C stops it
+	@scripts/install-collection.sh "$(ROOT)/.build/demo"
+	@echo '== In another shell: source .build/demo/env.sh, then the two export lines below; Ctrl-C stops the emulator'
+	@cd "$(ROOT)" && exec "$(VENV)/bin/python" -m tests.emulator --host 127.0.0.1 --port "$(EMULATOR_PORT)" \
+		--token "$(EMULATOR_TOKEN)" --print-env $(if $(RUNS),--runs "$(abspath $(RUNS))",--seed demo)
 
 # Extra arguments for `make bench`, e.g. BENCH_ARGS='--slow-n 20' (benchmarks/bench.py --help).
 BENCH_ARGS ?=
@@ -123,5 +137,11 @@ test: ## Every stage of TEST_STAGES; stops at the first failure, prints a summar
 	echo "stages: $$passed passed, $$(( rc ? 1 : 0 )) failed"; \
 	exit $$rc
 
+ANSIBLE_TEST_DIR := $(HOME)/.ansible/test
 clean: ## Remove .build, .cache, .nox, .venv and .venvs (ansible-test's venvs in ~/.ansible/test stay)
 	rm -rf "$(ROOT)/.build" "$(ROOT)/.cache" "$(ROOT)/.nox" "$(VENV)" "$(ROOT)/.venvs" "$(ROOT)/tests/output"
+	@[[ ! -d "$(ANSIBLE_TEST_DIR)" ]] || echo "make clean: ansible-test's venvs and caches stay in $(ANSIBLE_TEST_DIR)" \
+		"($$(du -sh "$(ANSIBLE_TEST_DIR)" 2>/dev/null | cut -f1)); \`make clean-all\` removes them too (shared by every collection you test)"
+
+clean-all: clean ## make clean, and ansible-test's venvs and caches in ~/.ansible/test (about 110 MB after make test)
+	rm -rf "$(ANSIBLE_TEST_DIR)"
