@@ -65,10 +65,10 @@ $(VENV)/.installed: constraints.txt requirements.txt
 
 venv: $(VENV)/.installed ## .venv for the demo and the benchmarks: ansible-core 2.21, Python 3.13
 
-lint: nox ## ruff, yamllint, docs-check, extra-checks, galaxy-importer, ansible-lint, actionlint, shellcheck, changelog
+lint: nox ## ruff, yamllint, docs-check, extra-checks, galaxy-importer, ansible-lint, actionlint (shellcheck and changelog: in sanity)
 	@# CI=true: antsibull-nox's formatters check instead of rewriting (`make format` rewrites).
 	@# Lines that start with WARNING:, ERROR: or CRITICAL: are galaxy-importer's: Galaxy would show them.
-	$(call nox,lint,lint docs-check extra-checks build-import-check ansible-lint actionlint shellcheck changelog,CI=true,^(WARNING|ERROR|CRITICAL): |^Traceback)
+	$(call nox,lint,lint docs-check extra-checks build-import-check ansible-lint actionlint,CI=true,^(WARNING|ERROR|CRITICAL): |^Traceback)
 
 format: nox ## Reformat the Python code (ruff format, as `make lint` checks it)
 	@CI=false $(NOX) -e formatters
