@@ -388,7 +388,7 @@ def test_failed_post_and_state_cannot_tell_is_uncertain(fake, after_status, afte
     with pytest.raises(ApifyRebootUncertainError) as info:
         rebooter(fake).run(fake.RUN_ID)
     message = str(info.value)
-    assert "The reboot of run %s may or may not have happened" % fake.RUN_ID in message
+    assert "may or may not have happened" in message and fake.RUN_ID in message  # the words: tests/runner
     shown = "unknown" if after_count is None else after_count
     assert "status %s, reboot count before 0, now %s" % (after_status, shown) in message
     assert "HTTP 500" in message
@@ -411,7 +411,7 @@ def test_failed_post_and_failed_reread_is_uncertain(fake, reread):
     with pytest.raises(ApifyRebootUncertainError) as info:
         rebooter(fake, retries=1).run(fake.RUN_ID)
     message = str(info.value)
-    assert "may or may not have happened" in message
+    assert "may or may not have happened" in message and info.value.kind == "uncertain"
     assert "reading the run afterwards failed too" in message
     assert "HTTP 502" in message
     assert posts(fake) == 1
@@ -518,9 +518,9 @@ def test_unbelievable_post_answer_and_counter_quiet_is_uncertain_never_resent(fa
     err = info.value
     assert (err.changed, err.kind) == (True, "uncertain")
     message = str(err)
-    assert message.startswith("The reboot of run %s may or may not have happened: the request failed (" % fake.RUN_ID)
+    assert "may or may not have happened" in message and fake.RUN_ID in message  # the words: tests/runner
     assert words in message
-    assert message.endswith("and the run's state cannot tell (status RUNNING, reboot count before 4, now 4). Check the run before trying again.")
+    assert "status RUNNING, reboot count before 4, now 4" in message
     assert fake.http.methods == ["GET", "POST", "GET"]
     assert posts(fake) == 1
 
