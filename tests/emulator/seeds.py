@@ -4,6 +4,7 @@
 
 """Fixed, well-known runs for demos (``--seed demo``), and runs from a file of your own (``--runs FILE``)."""
 
+import datetime
 import json
 
 from .messages import ApiError
@@ -49,19 +50,20 @@ def load_runs_file(path: str) -> list:
     """
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
-    try:
-        if path.endswith(".json"):
+    if path.endswith(".json"):
+        try:
             document = json.loads(text)
-        else:
+        except ValueError as exc:
+            raise ValueError(f"{path}: not JSON: {exc}") from None
+    else:
+        try:
             import yaml  # pylint: disable=import-outside-toplevel  # only --runs with YAML needs it
-
-            document = yaml.safe_load(text)
-    except ImportError:
-        raise ValueError(f"{path}: reading YAML needs PyYAML (ansible-core brings it); or write the runs as JSON in a .json file") from None
-    except ValueError as exc:  # json.JSONDecodeError
-        raise ValueError(f"{path}: not JSON: {exc}") from None
-    except Exception as exc:  # yaml.YAMLError, without importing yaml for its type  # pylint: disable=broad-exception-caught
-        raise ValueError(f"{path}: not YAML: {exc}") from None
+        except ImportError:
+            raise ValueError(f"{path}: reading YAML needs PyYAML (ansible-core brings it); or write the runs as JSON in a .json file") from None
+        try:
+            document = _dates_as_text(yaml.safe_load(text))
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{path}: not YAML: {exc}") from None
     if isinstance(document, dict) and set(document) == {"runs"}:
         document = document["runs"]
     if not isinstance(document, list) or not document:
@@ -73,6 +75,17 @@ def load_runs_file(path: str) -> list:
         except ApiError as exc:
             raise ValueError(f"{path}: run {index + 1}: {exc.message}") from None
     return specs
+
+
+def _dates_as_text(value):
+    """YAML reads an unquoted ``startedAt: 2026-01-02T03:04:05Z`` as a datetime: give it back as ISO 8601 text."""
+    if isinstance(value, dict):
+        return {key: _dates_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(item) for item in value]
+    if isinstance(value, datetime.datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    return value
 
 
 def seed_file(store: RunStore, path: str) -> list:

@@ -83,12 +83,13 @@ def test_cli_runs_file_and_print_env(tmp_path):
     runs.write_text(
         "- {id: MyRunRunning00001, status: RUNNING, actorName: me~my-actor}\n"
         "- id: MyRunStalled00001\n  status: RUNNING\n  progress: {profile: stalled}\n"
-        "- {id: MyRunDone00000001, status: SUCCEEDED}\n"
+        "- {id: MyRunDone00000001, status: SUCCEEDED, startedAt: 2026-01-02T03:04:05Z}\n"
     )
     process, dummy, base_url = _start(tmp_path, ["-m", "tests.emulator"], "--runs", str(runs), "--token", "my-token", "--print-env", "--quiet")
     listed = requests.get(f"{base_url}/v2/actors/me~my-actor/runs", headers={"Authorization": "Bearer my-token"}, timeout=5).json()["data"]
     assert [item["id"] for item in listed["items"]] == ["MyRunRunning00001"]
-    assert requests.get(f"{base_url}/v2/actor-runs/MyRunDone00000001", timeout=5).json()["data"]["status"] == "SUCCEEDED"
+    done = requests.get(f"{base_url}/v2/actor-runs/MyRunDone00000001", timeout=5).json()["data"]
+    assert (done["status"], done["startedAt"]) == ("SUCCEEDED", "2026-01-02T03:04:05.000Z")
     assert len(requests.get(f"{base_url}/_emulator/runs", timeout=5).json()["data"]) == 3  # the file's runs, no demo runs
     out = _stop(process, signal.SIGTERM)
     assert f"export APIFY_API_BASE_URL={base_url}\nexport APIFY_TOKEN=my-token\n" in out
