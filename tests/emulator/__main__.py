@@ -46,7 +46,11 @@ def main(argv=None) -> int:
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
-    server, thread, base_url = start_server(args.host, args.port, args.token, args.latency_ms, quiet=args.quiet)
+    try:
+        server, thread, base_url = start_server(args.host, args.port, args.token, args.latency_ms, quiet=args.quiet)
+    except OSError as exc:  # the port is taken, or the address is not this host's
+        print(f"emulator: cannot listen on {args.host}:{args.port}: {exc.strerror or exc} (--port 0 picks a free port)", file=sys.stderr)
+        return 2
     if args.seed == "demo":
         for run_id, status, description in seed_demo(server.emulator.store):
             print(f"  {run_id}  {status:<9}  {description}", flush=True)

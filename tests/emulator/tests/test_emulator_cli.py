@@ -5,6 +5,7 @@
 """The command line: both ways of starting it, the port file, demo seeds, clean exit on signals."""
 
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -114,3 +115,13 @@ def test_cli_bad_runs_file_exits_with_a_message(tmp_path, text, says):
     assert done.returncode == 2
     assert f"emulator: {runs}: " in done.stderr and says in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_cli_port_taken_exits_with_a_message():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        command = [sys.executable, "-m", "tests.emulator", "--port", str(taken.getsockname()[1]), "--quiet"]
+        done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=30, check=False)
+    assert done.returncode == 2
+    assert "emulator: cannot listen on 127.0.0.1:" in done.stderr and "Traceback" not in done.stderr, done.stderr
