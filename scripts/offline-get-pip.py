@@ -40,6 +40,13 @@ def wanted_pip() -> str:
             return re.search(r"\bpip='([0-9.]+)'", source.read()).group(1)
 
 
+def _copy(source: str, target: str) -> None:
+    """Copy atomically: ansible-test of another checkout may be reading TARGET (the cache is per user)."""
+    temporary = f'{target}.{os.getpid()}.tmp'
+    shutil.copyfile(source, temporary)
+    os.replace(temporary, target)
+
+
 def install(wheel_dir: str) -> int:
     version = wanted_pip()
     pattern = os.path.join(wheel_dir, f'pip-{version}-*.whl')
@@ -48,8 +55,8 @@ def install(wheel_dir: str) -> int:
                         '--dest', wheel_dir, f'pip=={version}'], check=True)
     wheel = sorted(glob.glob(pattern))[-1]
     os.makedirs(os.path.join(CACHE, 'wheels'), exist_ok=True)
-    shutil.copyfile(wheel, os.path.join(CACHE, 'wheels', os.path.basename(wheel)))
-    shutil.copyfile(os.path.abspath(__file__), os.path.join(CACHE, 'get_pip_%s.py' % version.replace('.', '_')))
+    _copy(wheel, os.path.join(CACHE, 'wheels', os.path.basename(wheel)))
+    _copy(os.path.abspath(__file__), os.path.join(CACHE, 'get_pip_%s.py' % version.replace('.', '_')))
     print(f'offline-get-pip: ansible-test can bootstrap pip {version} offline')
     return 0
 

@@ -65,8 +65,6 @@ TYPES_OUTSIDE_ENUM = {"token-not-valid", "run-not-running", "run-not-finished"}
 NOT_PRODUCED = {
     ("get", "408"): "waitForFinish is not emulated, so a GET never times out on the server",
     ("resurrect", "402"): "the emulator has no billing, so no payment is ever required",
-    ("list_actor", "404"): "the emulator lists no runs (200, empty) for an unknown Actor, where the real API answers 404",
-    ("list_task", "404"): "the emulator lists no runs (200, empty) for an unknown task, where the real API answers 404",
     ("queue", "402"): "the emulator has no billing, so no payment is ever required",
     ("dataset", "402"): "the emulator has no billing, so no payment is ever required",
 }
@@ -163,6 +161,8 @@ def cases():
             add(Case(op, 502, "after the action", request(op, run=run, fault={"kind": "status_after", "status": 502})))
     for op in ("get", "reboot", "abort", "resurrect") + STORAGE_OPS:
         add(Case(op, 404, "unknown run", request(op)))
+    add(Case("list_actor", 404, "unknown Actor", request("list_actor", path_args={"actor": "NoSuchActor000001"})))
+    add(Case("list_task", 404, "unknown task", request("list_task", path_args={"task": "NoSuchTask0000001"})))
     for op in STORAGE_OPS:
         add(Case(op, 404, "a run without storages", request(op, run={"status": "RUNNING", "progress": None})))
     return found

@@ -17,7 +17,7 @@ if not __package__:
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 # pylint: disable=wrong-import-position  # the imports need the path set above
-from tests.emulator.seeds import seed_demo
+from tests.emulator.seeds import seed_demo, seed_file
 from tests.emulator.server import DEFAULT_TOKEN, start_server, stop_server
 
 
@@ -38,19 +38,36 @@ def main(argv=None) -> int:
     parser.add_argument("--token", default=DEFAULT_TOKEN, help="the valid API token (default: %(default)s)")
     parser.add_argument("--latency-ms", type=float, default=0, help="delay added to every /v2 request")
     parser.add_argument("--seed", choices=["demo"], help="create well-known demo runs")
+    parser.add_argument("--runs", metavar="FILE", help="create the runs of this YAML or JSON file (a list of run specs)")
     parser.add_argument("--quiet", action="store_true", help="no per-request access log on stderr")
+    parser.add_argument("--print-env", action="store_true", help="print the export lines of APIFY_API_BASE_URL and APIFY_TOKEN once listening")
     args = parser.parse_args(argv)
 
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
-    server, thread, base_url = start_server(args.host, args.port, args.token, args.latency_ms, quiet=args.quiet)
+    try:
+        server, thread, base_url = start_server(args.host, args.port, args.token, args.latency_ms, quiet=args.quiet)
+    except OSError as exc:  # the port is taken, or the address is not this host's
+        print(f"emulator: cannot listen on {args.host}:{args.port}: {exc.strerror or exc} (--port 0 picks a free port)", file=sys.stderr)
+        return 2
     if args.seed == "demo":
         for run_id, status, description in seed_demo(server.emulator.store):
             print(f"  {run_id}  {status:<9}  {description}", flush=True)
+    if args.runs:
+        try:
+            seeded = seed_file(server.emulator.store, args.runs)
+        except (OSError, ValueError) as exc:
+            stop_server(server, thread)
+            print(f"emulator: {exc}", file=sys.stderr)
+            return 2
+        for run_id, status in seeded:
+            print(f"  {run_id}  {status}", flush=True)
     if args.port_file:
         _write_port_file(args.port_file, server.server_address[1])
     print(f"Apify API emulator listening on {base_url}", flush=True)
+    if args.print_env:
+        print(f"export APIFY_API_BASE_URL={base_url}\nexport APIFY_TOKEN={args.token}", flush=True)
     stopping.wait()
     stop_server(server, thread)
     if args.port_file:

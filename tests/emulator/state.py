@@ -225,8 +225,19 @@ class RunStore:
                 and (task is None or task in (record.task_id, record.task_name))
                 and (statuses is None or self._settled(record, now).status in statuses)
             ]
+            self._check_known(act, task)
             items = [self._settled(record, now).to_short(now) for record in selected[offset : offset + limit]]
         return {"total": len(selected), "offset": offset, "limit": limit, "desc": desc, "count": len(items), "items": items}
+
+    def _check_known(self, act: Optional[str], task: Optional[str]) -> None:
+        """404 ``record-not-found`` (the spec's NotFound) for an Actor or task that no run names.
+
+        The emulator has no Actors or tasks of its own: one is known by the runs that name it.
+        """
+        if act is not None and not any(act in (record.act_id, record.actor_name) for record in self._runs.values()):
+            raise ApiError(404, "record-not-found", "Actor was not found")
+        if task is not None and not any(task in (record.task_id, record.task_name) for record in self._runs.values()):
+            raise ApiError(404, "record-not-found", "Actor task was not found")
 
     def _get(self, run_id: str, now: float) -> RunRecord:
         record = self._runs.get(run_id)

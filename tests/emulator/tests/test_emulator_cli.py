@@ -5,6 +5,7 @@
 """The command line: both ways of starting it, the port file, demo seeds, clean exit on signals."""
 
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -76,3 +77,51 @@ def test_cli_latency_and_access_log(tmp_path):
     process.send_signal(signal.SIGTERM)
     dummy, err = process.communicate(timeout=10)
     assert '"GET /v2/actor-runs HTTP/1.1" 401' in err  # without --quiet, an access log on stderr
+
+
+def test_cli_runs_file_and_print_env(tmp_path):
+    runs = tmp_path / "my-runs.yml"
+    runs.write_text(
+        "- {id: MyRunRunning00001, status: RUNNING, actorName: me~my-actor}\n"
+        "- id: MyRunStalled00001\n  status: RUNNING\n  progress: {profile: stalled}\n"
+        "- {id: MyRunDone00000001, status: SUCCEEDED, startedAt: 2026-01-02T03:04:05Z}\n"
+    )
+    process, dummy, base_url = _start(tmp_path, ["-m", "tests.emulator"], "--runs", str(runs), "--token", "my-token", "--print-env", "--quiet")
+    listed = requests.get(f"{base_url}/v2/actors/me~my-actor/runs", headers={"Authorization": "Bearer my-token"}, timeout=5).json()["data"]
+    assert [item["id"] for item in listed["items"]] == ["MyRunRunning00001"]
+    done = requests.get(f"{base_url}/v2/actor-runs/MyRunDone00000001", timeout=5).json()["data"]
+    assert (done["status"], done["startedAt"]) == ("SUCCEEDED", "2026-01-02T03:04:05.000Z")
+    assert len(requests.get(f"{base_url}/_emulator/runs", timeout=5).json()["data"]) == 3  # the file's runs, no demo runs
+    out = _stop(process, signal.SIGTERM)
+    assert f"export APIFY_API_BASE_URL={base_url}\nexport APIFY_TOKEN=my-token\n" in out
+    assert "MyRunStalled00001  RUNNING" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("[]", "expected a non-empty list of run specs"),
+        ("- {status: SLEEPING}", "run 1: "),
+        ("- {id: Twice000000000001}\n- {id: Twice000000000001}", "Run ID already exists: Twice000000000001"),
+        ("- {colour: red}", "Unknown run spec keys: colour"),
+        ("- [unclosed", "not YAML"),
+    ],
+)
+def test_cli_bad_runs_file_exits_with_a_message(tmp_path, text, says):
+    runs = tmp_path / "runs.yml"
+    runs.write_text(text)
+    command = [sys.executable, "-m", "tests.emulator", "--runs", str(runs), "--quiet"]
+    done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=30, check=False)
+    assert done.returncode == 2
+    assert f"emulator: {runs}: " in done.stderr and says in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_cli_port_taken_exits_with_a_message():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        command = [sys.executable, "-m", "tests.emulator", "--port", str(taken.getsockname()[1]), "--quiet"]
+        done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=30, check=False)
+    assert done.returncode == 2
+    assert "emulator: cannot listen on 127.0.0.1:" in done.stderr and "Traceback" not in done.stderr, done.stderr

@@ -73,7 +73,25 @@ def test_actor_lists_by_id_name_and_alias(emu):
     default_actor = ["run1", "run3", "run4", "run5"]
     assert _ids(emu.api("GET", "/v2/actors/DemoActor00000001/runs")) == default_actor
     assert _ids(emu.api("GET", "/v2/actors/demo-user~demo-actor/runs", params={"status": "RUNNING"})) == ["run4"]
-    assert _ids(emu.api("GET", "/v2/actors/unknown/runs")) == []
+
+
+@pytest.mark.usefixtures("runs")
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/v2/actors/unknown/runs", "Actor was not found"),
+        ("/v2/acts/someone~typo-actor/runs", "Actor was not found"),
+        ("/v2/actor-tasks/unknown/runs", "Actor task was not found"),
+        # a run's Actor ID is not a task ID, nor a task's an Actor's
+        ("/v2/actor-tasks/OtherActor0000001/runs", "Actor task was not found"),
+        ("/v2/actors/Task0000000000001/runs", "Actor was not found"),
+    ],
+)
+def test_unknown_actor_or_task_is_404_like_the_api(emu, path, message):
+    for params in ({}, {"status": "RUNNING"}):
+        response = emu.api("GET", path, params=params)
+        assert response.status_code == 404
+        assert response.json() == {"error": {"type": "record-not-found", "message": message}}
 
 
 @pytest.mark.usefixtures("runs")

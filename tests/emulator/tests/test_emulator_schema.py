@@ -45,8 +45,8 @@ def test_run_after_each_action_validates(emu, openapi_spec):
 
 
 def test_lists_validate(emu, openapi_spec):
-    emu.control("POST", "runs", {"runs": [{"status": status} for status in STATUSES]})
-    for path in ("/v2/actor-runs", "/v2/actors/DemoActor00000001/runs", "/v2/actor-tasks/none/runs"):
+    emu.control("POST", "runs", {"runs": [{"status": status, "actorTaskId": "SchemaTask0000001"} for status in STATUSES]})
+    for path in ("/v2/actor-runs", "/v2/actors/DemoActor00000001/runs", "/v2/actor-tasks/SchemaTask0000001/runs"):
         for params in ({}, {"desc": "true", "limit": 3, "offset": 2}):
             _assert_valid(openapi_spec, "ListOfRunsResponse", emu.api("GET", path, params=params).json())
 
@@ -60,6 +60,8 @@ def test_error_bodies_validate(emu, openapi_spec):
         emu.api("GET", "/v2/nowhere"),
         emu.api("PUT", f"/v2/actor-runs/{run['id']}"),
         emu.api("GET", "/v2/actor-runs", params={"limit": "x"}),
+        emu.api("GET", "/v2/actors/NoSuchActor000001/runs"),
+        emu.api("GET", "/v2/actor-tasks/NoSuchTask0000001/runs"),
     ]
     for response in in_enum:
         _assert_valid(openapi_spec, "ErrorResponse", response.json())

@@ -446,7 +446,7 @@ def test_failed_post_and_state_cannot_tell_is_uncertain(fake, after_status, afte
     with pytest.raises(ApifyRebootUncertainError) as info:
         rebooter(fake).run(fake.RUN_ID)
     message = str(info.value)
-    assert "The reboot of run %s may or may not have happened" % fake.RUN_ID in message
+    assert "may or may not have happened" in message and fake.RUN_ID in message  # the words: tests/runner
     shown = "unknown" if after_count is None else after_count
     assert "status %s, reboot count before 0, now %s" % (after_status, shown) in message
     assert "HTTP 500" in message
@@ -469,7 +469,7 @@ def test_failed_post_and_failed_reread_is_uncertain(fake, reread):
     with pytest.raises(ApifyRebootUncertainError) as info:
         rebooter(fake, retries=1).run(fake.RUN_ID)
     message = str(info.value)
-    assert "may or may not have happened" in message
+    assert "may or may not have happened" in message and info.value.kind == "uncertain"
     assert "reading the run afterwards failed too" in message
     assert "HTTP 502" in message
     assert posts(fake) == 1
@@ -577,12 +577,9 @@ def test_unbelievable_post_answer_and_counter_quiet_is_uncertain_never_resent(fa
     err = info.value
     assert (err.changed, err.kind) == (True, "uncertain")
     message = str(err)
-    assert message.startswith("The reboot of run %s was accepted by the API (a 2xx answer) but the answer could not be used (" % fake.RUN_ID)
+    assert "was accepted by the API (a 2xx answer)" in message and fake.RUN_ID in message  # the words: tests/runner
     assert words in message
-    assert message.endswith(
-        "and the run's state does not show it after watching for 10 s (status RUNNING, reboot count before 4, now 4). "
-        "It was not sent again. Check the run before trying again."
-    )
+    assert "status RUNNING, reboot count before 4, now 4" in message and "It was not sent again" in message
     assert fake.http.methods == ["GET", "POST"] + ["GET"] * 11
     assert posts(fake) == 1
 

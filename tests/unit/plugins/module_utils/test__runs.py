@@ -377,7 +377,7 @@ def test_list_page_repeating_only_seen_runs_is_an_error(fake):
     fake.http.script("GET", LIST, fake.page(full, total=3000), fake.page(full, total=3000, offset=1000))
     with pytest.raises(ApifyResponseError) as info:
         list_runs(client)
-    assert str(info.value).endswith("page 2 repeats runs of earlier pages only; the listing does not advance.")
+    assert info.value.kind == "response" and "page 2 repeats runs of earlier pages only" in str(info.value)
     assert params_of(fake) == [{"offset": 0, "limit": 1000}, {"offset": 1000, "limit": 1000}]
 
 
@@ -419,7 +419,7 @@ def test_list_longer_than_max_pages_is_an_error(fake, monkeypatch):
     with pytest.raises(ApifyResponseError) as info:
         list_runs(client)
     assert MAX_PAGES == 100
-    assert str(info.value).endswith("it has more than 100 pages of 2 runs, the limit for one listing; narrow it with status, limit or offset.")
+    assert info.value.kind == "response" and "more than 100 pages of 2 runs" in str(info.value)
     assert len(fake.http.calls) == MAX_PAGES
 
 

@@ -100,7 +100,7 @@ def test_listing_that_does_not_advance_fails(fake, run_module):
     fake.script("GET", "/v2/actor-runs", fake.page(items(ids), 3000))  # offset 0 on every page
     result = run_module(main, {"token": TOKEN, "limit": 3000})
     assert result["failed"] is True and result["changed"] is False
-    assert result["msg"].endswith("page 2 starts at offset 0, not at 1000 as asked; the listing does not advance.")
+    assert result["error"]["kind"] == "response" and "page 2 starts at offset 0, not at 1000" in result["msg"]
     assert len(fake.http.calls) == 2
 
 

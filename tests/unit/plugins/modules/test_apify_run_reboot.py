@@ -159,10 +159,8 @@ def test_post_500_and_quiet_counter_to_the_end_is_changed_not_rebooted(fake, run
     result = run_module(main, args(retries=1, timeout=2))
     assert result["failed"] is True
     assert (result["changed"], result["error"]["kind"], result["error"]["status"]) == (True, "api", 500)
-    assert result["msg"].endswith(
-        "Run %s was not rebooted as far as its reboot count shows after watching it for 4 s: the reboot request failed and the count "
-        "did not move. It was not sent again, since the API received it." % RUN_ID
-    )
+    assert "not rebooted as far as its reboot count shows after watching it for 4 s" in result["msg"]  # the words: tests/runner
+    assert "It was not sent again" in result["msg"]
     assert fake.http.count("POST") == 1
 
 
@@ -584,7 +582,7 @@ def test_unexpected_error_after_a_post_is_an_internal_failure_changed(fake, run_
     result = run_module(main, {"run_ids": [run_id], "token": TOKEN})
     assert result["failed"] is True and result["changed"] is True
     assert result["error"]["kind"] == "internal"
-    assert result["msg"].endswith("please report it. A request that may have changed a run had been sent.")
+    assert "A request that may have changed a run had been sent" in result["msg"]
     assert TOKEN not in json.dumps(result) and "********" in result["msg"]
     assert "exception" not in result and "Traceback" not in json.dumps(result)
 
