@@ -265,8 +265,7 @@ def main(argv):
         )
         print(
             "CPU per request: the module's batch %.3f ms (this process, every thread), apify-client %.3f ms (its whole "
-            "process, start-up and imports included): %.2fx."
-            % (1000 * stages.batch_cpu / requests, 1000 * their_cpu / requests, stages.batch_cpu / their_cpu)
+            "process, start-up and imports included): %.2fx." % (1000 * stages.batch_cpu / requests, 1000 * their_cpu / requests, stages.batch_cpu / their_cpu)
         )
     return 0
 
