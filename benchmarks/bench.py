@@ -201,6 +201,7 @@ def summarize(measurements):
                 "wall_s": statistics.median(walls),
                 "walls": walls,
                 "cpu_s": statistics.median(m["cpu_s"] for m in items),
+                "module_cpu_s": statistics.median(m.get("module_cpu_s", 0.0) for m in items),
                 "tree_pss_peak_mb": max(m["tree_pss_peak_mb"] for m in items),
                 "tree_rss_peak_mb": max(m["tree_rss_peak_mb"] for m in items),
                 "largest_process_rss_mb": max(m["largest_process_rss_mb"] for m in items),

@@ -16,7 +16,9 @@ Measuring a command (``measure()``):
 * the largest single process: ``os.wait4()`` returns the rusage of the child and
   of every descendant it reaped, whose ``ru_maxrss`` is the peak RSS of the
   largest of them (exact, not sampled; a lower bound for the tree);
-* CPU time (user + system) of the whole tree, from the same rusage.
+* CPU time (user + system) of the whole tree, from the same rusage; and of the
+  Ansible module processes alone (python running an ``AnsiballZ_*.py``), sampled
+  with the tree (the last sample is at most SAMPLE_INTERVAL before the process ends).
 """
 
 import json
@@ -113,7 +115,8 @@ class _TreeSampler(threading.Thread):
         self.peak_processes = 0
         self.samples = self.pss_samples = 0
         self.done = threading.Event()
-        # module pid -> [first seen, last seen] (time.time(), to compare with the emulator's log)
+        # module pid -> [first seen, last seen (time.time(), to compare with the emulator's log),
+        # its CPU time (user + system) at the last sample]
         self.seen = {}
 
     def _processes(self):
@@ -146,12 +149,21 @@ class _TreeSampler(threading.Thread):
                     continue
                 if not _is_module(argv):
                     continue
-                entry = self.seen[process.pid] = [now, now]
+                entry = self.seen[process.pid] = [now, now, 0.0]
             entry[1] = now
+            try:
+                times = process.cpu_times()
+                entry[2] = times.user + times.system
+            except psutil.Error:
+                pass
 
     def module_lifetimes(self):
         """(start, end) of each module process seen, in time.time() seconds."""
-        return sorted(tuple(entry) for entry in self.seen.values())
+        return sorted(tuple(entry[:2]) for entry in self.seen.values())
+
+    def module_cpu(self):
+        """CPU seconds of the module processes, each as last sampled (at most SAMPLE_INTERVAL before it ended)."""
+        return sum(entry[2] for entry in self.seen.values())
 
     def run(self):
         last_pss_at, last_pss_rss = 0.0, 0
@@ -207,4 +219,5 @@ def measure(argv, env, cwd, log_path):
         "samples": sampler.samples,
         "pss_samples": sampler.pss_samples,
         "module_processes": sampler.module_lifetimes(),
+        "module_cpu_s": sampler.module_cpu(),
     }

@@ -137,6 +137,7 @@ def instrument(stages):
         started = time.perf_counter()
         entries = procedure_all(self, run_ids, concurrency, **kwargs)
         stages.batch_seconds = time.perf_counter() - started
+        stages.batch_cpu = time.process_time() - process_cpu
         stages.mark(
             "the batch: %d runs read and rebooted, %d at a time" % (len(run_ids), concurrency),
             "process CPU %.1f s; thread CPU: " % (time.process_time() - process_cpu) + ", ".join("%s %.1f s" % item for item in sorted(stages.cpu.items())),
@@ -189,6 +190,7 @@ def apify_client_seconds(python, url, count, concurrency, workdir):
     with open(variables, "w", encoding="utf-8") as handle:
         json.dump({"apify_api_url": url, "apify_token": TOKEN, "run_ids": create_runs(url, count), "concurrency": concurrency}, handle)
     script = os.path.join(ROOT, "benchmarks", "apify_client_reboot.py")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         done = subprocess.run([python, script, variables, "concurrent"], capture_output=True, text=True, timeout=300, check=False)
     except subprocess.TimeoutExpired:
@@ -196,7 +198,9 @@ def apify_client_seconds(python, url, count, concurrency, workdir):
         return None, "apify_client_reboot.py did not finish within 300 s"
     if done.returncode != 0:
         return None, "apify_client_reboot.py exited %d: %s" % (done.returncode, (done.stderr.strip().splitlines() or [""])[-1])
-    return json.loads(done.stdout.strip().splitlines()[-1])["seconds_after_imports"], None
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+    return (json.loads(done.stdout.strip().splitlines()[-1])["seconds_after_imports"], cpu), None
 
 
 def main(argv):
@@ -253,10 +257,15 @@ def main(argv):
     if theirs is None:
         print("apify-client: not measured (%s); give --apify-python." % missing)
     else:
+        (theirs, their_cpu), requests = theirs, 2 * args.n
         print(
             "Request phase, %d requests (a read and a reboot per run), concurrency %d: the module's batch %.2f s, "
             "apify-client (concurrent, after its imports) %.2f s: %.2fx."
-            % (2 * args.n, args.concurrency, stages.batch_seconds, theirs, stages.batch_seconds / theirs)
+            % (requests, args.concurrency, stages.batch_seconds, theirs, stages.batch_seconds / theirs)
+        )
+        print(
+            "CPU per request: the module's batch %.3f ms (this process, every thread), apify-client %.3f ms (its whole "
+            "process, start-up and imports included): %.2fx." % (1000 * stages.batch_cpu / requests, 1000 * their_cpu / requests, stages.batch_cpu / their_cpu)
         )
     return 0
 

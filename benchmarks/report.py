@@ -13,6 +13,8 @@ CHART_LABELS = {
     "d_conc": "(d) apify-client async,\nconcurrency %d",
 }
 MEMORY_LIMIT_MB = 150
+# The module's CPU per API request against apify-client's (N = memory-n, no latency).
+CPU_LIMIT_X = 2.0
 
 
 def derive(data):
@@ -60,7 +62,73 @@ def derive(data):
         targets.append(
             _target("peak memory of (c) with N=%d runs (no latency), whole tree" % c_mem["n"], c_mem["tree_pss_peak_mb"], "<", MEMORY_LIMIT_MB, " MB")
         )
-    return {"fixed_s": fixed, "floor_s": floor, "floor_sequential_s": 2 * n * latency + fixed, "rows": rows, "memory": memory, "targets": targets}
+    cpu = cpu_per_request(main, memory)
+    if cpu:
+        targets.append(
+            _target(
+                "(c)'s module CPU per request within %gx of concurrent (d)'s, N=%d, no latency (%.3f ms against %.3f ms)"
+                % (CPU_LIMIT_X, cpu["n"], cpu["c_module_ms"], cpu["d_ms"]),
+                cpu["c_module_ms"] / cpu["d_ms"],
+                "<=",
+                CPU_LIMIT_X,
+                "x",
+            )
+        )
+    return {
+        "fixed_s": fixed,
+        "floor_s": floor,
+        "floor_sequential_s": 2 * n * latency + fixed,
+        "rows": rows,
+        "memory": memory,
+        "targets": targets,
+        "cpu": cpu,
+    }
+
+
+def cpu_per_request(main, memory):
+    """CPU per API request of (c) and concurrent (d) on the same N runs without latency (2 requests a run).
+
+    (c): the module process alone (its start-up, the requests, Ansible's handling of the result
+    inside the module: no_log scrub and JSON), and the whole tree (the controller added);
+    (d): its whole process (Python start-up and imports included). The fixed-cost task's figures
+    (``run_ids: []``) show what does not depend on N.
+    """
+    c = next((s for s in memory if s["key"] == "c"), None)
+    d = next((s for s in memory if s["key"] == "d_conc"), None)
+    if not c or not d or not c["n"] or not c.get("module_cpu_s"):
+        return None
+    requests = 2.0 * c["n"]
+    fixed = main.get("fixed", {})
+    return {
+        "n": c["n"],
+        "requests": requests,
+        "c_module_s": c["module_cpu_s"],
+        "c_tree_s": c["cpu_s"],
+        "c_controller_s": c["cpu_s"] - c["module_cpu_s"],
+        "fixed_module_s": fixed.get("module_cpu_s", 0.0),
+        "fixed_tree_s": fixed.get("cpu_s", 0.0),
+        "d_s": d["cpu_s"],
+        "c_module_ms": 1000 * c["module_cpu_s"] / requests,
+        "c_tree_ms": 1000 * c["cpu_s"] / requests,
+        "d_ms": 1000 * d["cpu_s"] / requests,
+    }
+
+
+def cpu_table(data):
+    cpu = data["derived"].get("cpu")
+    if not cpu:
+        return "Not measured (no N=%d run of (c) and concurrent (d) without latency)." % data["parameters"]["memory_n"]
+    lines = [
+        "| N = %d, no latency, %d requests | CPU (s) | CPU per request (ms) | x (d) |" % (cpu["n"], cpu["requests"]),
+        "|---|---:|---:|---:|",
+        "| (c) the module process | %.1f | %.3f | %.2f |" % (cpu["c_module_s"], cpu["c_module_ms"], cpu["c_module_ms"] / cpu["d_ms"]),
+        "| (c) the controller (ansible-playbook and its worker: start-up, the module's result) | %.1f | %.3f | |"
+        % (cpu["c_controller_s"], 1000 * cpu["c_controller_s"] / cpu["requests"]),
+        "| (c) whole tree | %.1f | %.3f | %.2f |" % (cpu["c_tree_s"], cpu["c_tree_ms"], cpu["c_tree_ms"] / cpu["d_ms"]),
+        "| (d) apify-client async, whole process | %.1f | %.3f | 1.00 |" % (cpu["d_s"], cpu["d_ms"]),
+        "| fixed cost (`run_ids: []`): module process / whole tree | %.1f / %.1f | | |" % (cpu["fixed_module_s"], cpu["fixed_tree_s"]),
+    ]
+    return "\n".join(lines)
 
 
 def _target(name, value, op, goal, unit):
@@ -213,6 +281,14 @@ def markdown(data, png_name):
             "of the result until the process ends.",
             "",
             profile_table(data),
+            "",
+            "## CPU per request",
+            "",
+            "User + system CPU time. The module process is sampled with the tree every 10 ms (its last "
+            "sample is at most 10 ms before it ends); the controller's share is the tree's CPU less the "
+            "module's. The emulator runs in its own process and counts for no contender.",
+            "",
+            cpu_table(data),
             "",
             "## Peak memory",
             "",

@@ -45,6 +45,8 @@ try:
     import requests
     from requests.adapters import HTTPAdapter
     from requests.auth import AuthBase
+    from requests.sessions import merge_setting
+    from requests.structures import CaseInsensitiveDict
     from urllib3.exceptions import ClosedPoolError, NewConnectionError, ProxyError as Urllib3ProxyError, SSLError as Urllib3SSLError
 
     HAS_REQUESTS = True
@@ -54,6 +56,7 @@ except ImportError as exc:  # pragma: no cover - exercised by sanity's import te
     REQUESTS_IMPORT_ERROR = exc
     requests = None
     HTTPAdapter = AuthBase = object
+    merge_setting = CaseInsensitiveDict = None
     ClosedPoolError = NewConnectionError = Urllib3ProxyError = Urllib3SSLError = None
 
 from ansible_collections.apify.platform.plugins.module_utils._options import is_loopback
@@ -314,6 +317,7 @@ class Session:
         self.verify = verify_setting(validate_certs, environ)
         self.direct = is_loopback(self.host)
         self.requests = session or requests.Session()
+        self._settings = None  # proxies, CA bundle: from the environment, at the first request
         self.requests.auth = BearerAuth(token)
         # Even with allow_redirects=False requests reads a redirect's whole body (to find the
         # next hop for Response.next); with no target it leaves the body to the client's bounds.
@@ -328,18 +332,37 @@ class Session:
         return {"http": None, "https": None, "all": None} if self.direct else {}
 
     def send(self, method, path, params, headers, timeout, data=None):
-        """Start one request (``data``: the body's bytes); the answer's body is left to read (``stream=True``)."""
-        return self.requests.request(
-            method,
-            self.api_url + path,
+        """Start one request (``data``: the body's bytes); the answer's body is left to read (``stream=True``).
+
+        What ``Session.request`` does, less its per-request look-ups that cannot
+        change within a module run: the proxies and CA bundle from the
+        environment are found once, for ``api_url`` (every request goes to its
+        host), and the request is prepared with the session's headers, cookies,
+        hooks and auth (the Bearer ``AuthBase``, so never netrc).
+        """
+        session = self.requests
+        if self._settings is None:
+            self._settings = session.merge_environment_settings(self.api_url, self.proxies(), True, self.verify, None)
+        settings = self._settings
+        prepared = requests.PreparedRequest()
+        prepared.prepare(
+            method=method,
+            url=self.api_url + path,
+            headers=merge_setting(headers, session.headers, dict_class=CaseInsensitiveDict),
             params=params,
             data=data,
-            headers=headers,
+            auth=session.auth,
+            cookies=session.cookies,
+            hooks=session.hooks,
+        )
+        return session.send(
+            prepared,
             timeout=(timeout, timeout),
             allow_redirects=False,
             stream=True,
-            verify=self.verify,
-            proxies=self.proxies(),
+            verify=settings["verify"],
+            cert=settings["cert"],
+            proxies=dict(settings["proxies"]),
         )
 
     def reset(self):

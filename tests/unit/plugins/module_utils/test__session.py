@@ -1250,6 +1250,31 @@ def test_no_proxy_sends_the_request_directly(serve, clients, proxy, resolve_exam
     assert server.accepted == 1 and resolve_example == [EXAMPLE]
 
 
+def test_the_environment_is_read_once_per_session_and_holds_for_every_request(serve, clients, proxy, resolve_example, monkeypatch):
+    # Proxies and CA bundle are looked up at the first request, not at each one: every request
+    # goes to api_url's host, so the answer cannot differ within a session.
+    server = serve()
+    monkeypatch.setenv("http_proxy", proxy.url)
+    client = clients("http://%s:%d" % (EXAMPLE, server.port))
+    session = client.session.requests
+    lookups = []
+    merge = session.merge_environment_settings
+    monkeypatch.setattr(session, "merge_environment_settings", lambda *args: lookups.append(args[0]) or merge(*args))
+    for _number in range(3):
+        assert client.get("/v2/echo")["proxied"] is True
+    client.post("/v2/actor-runs/X/reboot")
+    assert lookups == ["http://%s:%d" % (EXAMPLE, server.port)]
+    assert len(proxy.heads) == 4 and server.accepted == 0
+
+
+def test_requests_session_defaults_still_apply(serve, clients):
+    server = serve()
+    clients(server.url).get("/v2/echo")
+    headers = server.requests[0].headers
+    assert headers["accept-encoding"] == requests.utils.default_headers()["Accept-Encoding"]
+    assert headers["accept"] == "application/json" and headers["user-agent"].startswith("apify.platform-ansible-collection/")
+
+
 # --- TLS, CA bundles from the environment, and a real CONNECT tunnel -----------------------------
 
 
