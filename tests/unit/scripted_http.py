@@ -35,7 +35,7 @@ scripted for it fails the test (``unscripted``).
 ``Procedure``) so no test ever sleeps.
 
 How the module tests get the fake: the ``run_module`` fixture (``conftest.py``) replaces
-the name ``ApifyClient`` in ``_module`` -- the one place a module builds its client --
+the name ``ApifyClient`` in ``_connection`` -- the one place a client is built from options --
 with ``Fake.module_client``, which builds the real ``ApifyClient`` from the module's own
 arguments plus ``session=`` (a session with the scripted adapter), the fake clock's
 ``sleep`` and a fixed random source. It also records those arguments in ``Fake.clients``

@@ -122,12 +122,14 @@ def test_lost_answer_and_no_count_is_uncertain_never_resent(fake, run_module):
     assert fake.http.count("POST") == 1
 
 
-def test_dropped_before_acting_is_resent_once(fake, run_module):
+def test_reset_before_an_answer_is_watched_never_resent(fake, run_module):
+    # The request went out: the API may have acted on it, so it is never sent again (issue 17).
     fake.script("GET", GET, fake.ok(a_run("FAILED", 0)))
     fake.script("POST", POST, fake.reset_by_peer(), fake.ok(a_run("RUNNING", 1)))
-    result = run_module(main, args())
-    assert result["resurrected"] is True
-    assert fake.http.count("POST") == 2
+    result = run_module(main, args(timeout=2))
+    assert (result["failed"], result["changed"], result["error"]["kind"]) == (True, True, "transport")
+    assert "was not resurrected as far as" in result["msg"] and "It was not sent again" in result["msg"]
+    assert fake.http.count("POST") == 1
 
 
 def test_race_resurrected_by_someone_else_is_left_alone(fake, run_module):
