@@ -428,7 +428,8 @@ def test_list_runs(data, limit):
         outcome("list_runs", exc)
         return
     outcome("list_runs", result=items)
-    pages = [parse(answer)["data"] for method, dummy2, answer in exchanges if answer[0] == "resp" and 200 <= answer[1] < 300]
+    # A 204 may not carry content: urllib3 refuses its body, so the client reads it as a broken answer and retries.
+    pages = [parse(answer)["data"] for method, dummy2, answer in exchanges if answer[0] == "resp" and 200 <= answer[1] < 300 and answer[1] != 204]
     # The runs listed, in the API's order, a run listed again on a later page not repeated; all
     # of them, or the first ``limit``. (Repeats within one page: see test__runs.py.)
     listed = [item["id"] for page in pages for item in page["items"]]
