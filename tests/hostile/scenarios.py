@@ -264,6 +264,8 @@ class ReceivedNotDone(Good):
                 self.api.runs[RUN_B]["status"] = "SUCCEEDED"
             return connection.send(json_answer(200, {"data": self.api.run_object(RUN_B)}))
         return super().serve(connection, request)
+
+
 class TokenEchoes(Good):
     """Run with a token holding a backslash and both quotes (runme.sh): the reads echo it.
 

@@ -263,6 +263,8 @@ def check_received_not_done():
         "the POST answered with a finished run: changed, not rebooted: %r" % ended.get("msg"),
     )
     expect((ended.get("run") or {}).get("status") == "SUCCEEDED", "B is returned as the server has it, SUCCEEDED")
+
+
 def secret_absent(secret, name):
     """``secret`` is in no form in the -vvvv output or the results: as it is, nor JSON- or repr()-escaped."""
     forms = {secret, json.dumps(secret)[1:-1], repr(secret)[1:-1], secret.replace("\\", "\\\\")}
