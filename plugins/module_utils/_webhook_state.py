@@ -242,7 +242,14 @@ class WebhookState:
         return None  # not reached
 
     def diff(self, before, after):
+        """Before and after, masked; a header whose (masked) value changed shows as ``******** (changed)``."""
+
         def view(hook):
             return {field: hook.get(field) for field in MANAGED if field in hook} if hook else {}
 
-        return {"before": view(masked(before, self.secrets)), "after": view(masked(after, self.secrets))}
+        shown_before, shown_after = view(masked(before, self.secrets)), view(masked(after, self.secrets))
+        old, new = headers_of((before or {}).get("headersTemplate")), headers_of((after or {}).get("headersTemplate"))
+        if before and after and old is not None and new is not None and old != new:
+            marked = {name: MASK + (" (changed)" if name in old and old[name] != value else "") for name, value in new.items()}
+            shown_after["headersTemplate"] = json.dumps(marked, sort_keys=True)
+        return {"before": shown_before, "after": shown_after}

@@ -70,6 +70,8 @@ def test_difference_is_one_put_of_the_fields_that_differ(fake, run_module):
     assert set(json.loads(put.body)) == {"description", "headersTemplate"}
     assert result["changed"] is True and result["changed_fields"] == ["description", "headersTemplate"]
     assert result["diff"]["before"]["description"] is None and result["diff"]["after"]["description"] == "d"
+    assert json.loads(result["diff"]["after"]["headersTemplate"]) == {"Authorization": "******** (changed)"}
+    assert json.loads(result["diff"]["before"]["headersTemplate"]) == {"Authorization": "********"}
     assert_no_secret(result, SECRET, "old-secret-987654321")
 
 
