@@ -16,22 +16,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyConfigError
-from ansible_collections.apify.platform.plugins.module_utils._options import (
-    check_concurrency,
-    check_positive,
-    check_resource_id,
-    check_run_id,
-)
+from ansible_collections.apify.platform.plugins.module_utils._options import check_concurrency, check_positive
 from ansible_collections.apify.platform.plugins.module_utils._procedure import Procedure, ProcedureOptions, failed_entry
 from ansible_collections.apify.platform.plugins.module_utils._runs import list_path, list_runs, listed_run_ids
-
-RUN_SELECTORS = ("run_id", "run_ids")
-SELECTORS = RUN_SELECTORS + ("actor_id", "task_id")
+from ansible_collections.apify.platform.plugins.module_utils._selection import RUN_SELECTOR_SPEC, SELECTOR_SPEC, SELECTORS, selection
 
 # What every acting module takes: the runs by ID, how many at once, how to wait.
 RUN_ACTION_ARGUMENT_SPEC = dict(
-    run_id=dict(type="str"),
-    run_ids=dict(type="list", elements="str"),
+    RUN_SELECTOR_SPEC,
     concurrency=dict(type="int", default=20),
     full_runs=dict(type="bool", default=False),
     wait=dict(type="bool", default=False),
@@ -40,12 +32,8 @@ RUN_ACTION_ARGUMENT_SPEC = dict(
 )
 
 # Reboot and abort: also every run of an Actor or task, and fail_if_not_running.
-ACTION_ARGUMENT_SPEC = dict(
-    RUN_ACTION_ARGUMENT_SPEC,
-    actor_id=dict(type="str"),
-    task_id=dict(type="str"),
-    fail_if_not_running=dict(type="bool", default=False),
-)
+ACTION_ARGUMENT_SPEC = dict(RUN_ACTION_ARGUMENT_SPEC, fail_if_not_running=dict(type="bool", default=False))
+ACTION_ARGUMENT_SPEC.update(SELECTOR_SPEC)
 
 
 def action_module_kwargs(selectors):
@@ -74,13 +62,13 @@ def procedure_options(module, action):
 def act(module, action, listed_statuses=None):
     """The module result of ``action`` on the runs the task selected."""
     options = procedure_options(module, action)
-    if module.params["run_id"] is not None:
-        return _act_one(module, action, options)
-    return _act_many(module, action, options, listed_statuses)
+    selected = selection(module.params)
+    if selected.run_id is not None:
+        return _act_one(module, action, options, selected.run_id)
+    return _act_many(module, action, options, selected, listed_statuses)
 
 
-def _act_one(module, action, options):
-    run_id = check_run_id(module.params["run_id"])
+def _act_one(module, action, options, run_id):
     result = Procedure(module.client(), action, options).run(run_id)
     warning = result.pop("warning")
     del result["run_id"]
@@ -88,20 +76,15 @@ def _act_one(module, action, options):
     return result
 
 
-def _act_many(module, action, options, listed_statuses):
+def _act_many(module, action, options, selected, listed_statuses):
     params = module.params
     concurrency = check_concurrency(params["concurrency"])
-    refused = []
-    if params["run_ids"] is not None:
-        run_ids = [check_run_id(run_id, "run_ids") for run_id in params["run_ids"]]
-        client = module.client(pool_size=concurrency)
-    else:
-        actor_id = params["actor_id"] and check_resource_id(params["actor_id"], "actor_id")
-        task_id = params["task_id"] and check_resource_id(params["task_id"], "task_id")
-        client = module.client(pool_size=concurrency)
+    client = module.client(pool_size=concurrency)
+    run_ids, refused = selected.run_ids, []
+    if selected.listing:
         # Keep only the IDs: each run is read again, in full, just before the action.
-        items = list_runs(client, actor_id=actor_id, task_id=task_id, statuses=listed_statuses)[0]
-        run_ids, refused = listed_run_ids(items, list_path(actor_id, task_id), client.redact)
+        items = list_runs(client, actor_id=selected.actor_id, task_id=selected.task_id, statuses=listed_statuses)[0]
+        run_ids, refused = listed_run_ids(items, list_path(selected.actor_id, selected.task_id), client.redact)
     entries = Procedure(client, action, options).all(run_ids, concurrency, full_runs=params["full_runs"])
     # A listed run whose ID failed the check: nothing was sent for it.
     entries.extend(failed_entry(value, action.past, error) for value, error in refused)

@@ -288,19 +288,14 @@ elapsed:
   sample: 0.208
 """
 
-from ansible_collections.apify.platform.plugins.module_utils._batch import map_concurrently, unique
+from ansible_collections.apify.platform.plugins.module_utils._batch import map_concurrently
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyError
 from ansible_collections.apify.platform.plugins.module_utils._module import ApifyModule
-from ansible_collections.apify.platform.plugins.module_utils._options import (
-    check_concurrency,
-    check_not_negative,
-    check_positive,
-    check_resource_id,
-    check_run_id,
-)
+from ansible_collections.apify.platform.plugins.module_utils._options import check_concurrency, check_not_negative, check_positive
 from ansible_collections.apify.platform.plugins.module_utils._progress import read_progress
 from ansible_collections.apify.platform.plugins.module_utils._run_facts import STATUSES
 from ansible_collections.apify.platform.plugins.module_utils._runs import get_run, list_path, list_runs, listed_run_ids
+from ansible_collections.apify.platform.plugins.module_utils._selection import RUN_SELECTORS, SELECTOR_SPEC, SELECTORS, selection
 
 # Options that shape a listing; refused with run_id or run_ids rather than ignored.
 LISTING_OPTIONS = ("status", "limit", "offset", "desc", "details")
@@ -338,22 +333,20 @@ def with_failures(result, failed_runs):
 def info(module):
     params = module.params
     concurrency = check_concurrency(params["concurrency"])
-    if params["run_id"] is not None:
-        run_id = check_run_id(params["run_id"])
+    selected = selection(params)
+    if selected.run_id is not None:
         client = module.client(token_required=False)
-        run = get_run(client, run_id)
+        run = get_run(client, selected.run_id)
         if params["progress"]:
             read_progress(client, [run], concurrency)
         return {"changed": False, "run": run}
-    if params["run_ids"] is not None:
-        run_ids = unique(check_run_id(run_id, "run_ids") for run_id in params["run_ids"])
+    if selected.run_ids is not None:
         client = module.client(token_required=False, pool_size=concurrency)
-        runs, failed_runs = read_runs(client, run_ids, concurrency)
+        runs, failed_runs = read_runs(client, selected.run_ids, concurrency)
         if params["progress"]:
             read_progress(client, runs, concurrency)
         return with_failures({"changed": False, "runs": runs}, failed_runs)
-    actor_id = params["actor_id"] and check_resource_id(params["actor_id"], "actor_id")
-    task_id = params["task_id"] and check_resource_id(params["task_id"], "task_id")
+    actor_id, task_id = selected.actor_id, selected.task_id
     limit = check_positive(1000 if params["limit"] is None else params["limit"], "limit")
     offset = check_not_negative(params["offset"] or 0, "offset")
     client = module.client(pool_size=concurrency)
@@ -371,10 +364,7 @@ def info(module):
 def main():
     module = ApifyModule(
         argument_spec=dict(
-            run_id=dict(type="str"),
-            run_ids=dict(type="list", elements="str"),
-            actor_id=dict(type="str"),
-            task_id=dict(type="str"),
+            SELECTOR_SPEC,
             status=dict(type="list", elements="str", choices=list(STATUSES)),
             limit=dict(type="int"),
             offset=dict(type="int"),
@@ -383,7 +373,7 @@ def main():
             progress=dict(type="bool", default=False),
             concurrency=dict(type="int", default=20),
         ),
-        mutually_exclusive=[("run_id", "run_ids", "actor_id", "task_id")] + [(one, listing) for one in ("run_id", "run_ids") for listing in LISTING_OPTIONS],
+        mutually_exclusive=[SELECTORS] + [(one, listing) for one in RUN_SELECTORS for listing in LISTING_OPTIONS],
         supports_check_mode=True,
     )
     module.run(lambda: info(module))

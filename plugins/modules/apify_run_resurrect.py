@@ -341,10 +341,11 @@ error:
     path: /v2/actor-runs/3KH8gEpp4d8uQSe8T
 """
 
-from ansible_collections.apify.platform.plugins.module_utils._acting import RUN_ACTION_ARGUMENT_SPEC, RUN_SELECTORS, act, action_module_kwargs
+from ansible_collections.apify.platform.plugins.module_utils._acting import RUN_ACTION_ARGUMENT_SPEC, act, action_module_kwargs
 from ansible_collections.apify.platform.plugins.module_utils._module import ApifyModule
 from ansible_collections.apify.platform.plugins.module_utils._options import check_build, check_memory_mbytes, check_not_negative, check_positive, check_usd
 from ansible_collections.apify.platform.plugins.module_utils._run_actions import Resurrect
+from ansible_collections.apify.platform.plugins.module_utils._selection import RUN_SELECTORS
 
 ARGUMENT_SPEC = dict(
     RUN_ACTION_ARGUMENT_SPEC,

@@ -4,6 +4,7 @@
 
 """The emulated Apify API (/v2): routing, authentication, the run endpoints and runs' default storages."""
 
+import math
 import re
 from typing import Optional
 
@@ -59,7 +60,7 @@ def _number_param(query: dict, name: str, cast, minimum: float):
         value = float(text)
     except ValueError:
         value = None
-    if value is None or value != value or value in (float("inf"), float("-inf")) or value < minimum or (cast is int and not value.is_integer()):
+    if value is None or not math.isfinite(value) or value < minimum or (cast is int and not value.is_integer()):
         raise ApiError(400, "invalid-input", f"Parameter '{name}' must be a number >= {minimum}, got {text!r}")
     return cast(value)
 

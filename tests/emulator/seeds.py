@@ -19,7 +19,7 @@ DEMO_RUNS = (
         {"id": "DemoRunSucceeded1", "status": "SUCCEEDED", "actorTaskId": DEMO_TASK_ID, "taskName": "demo-user~demo-task"},
         "finished: a reboot is skipped (API answers 400)",
     ),
-    ({"id": "DemoRunFailed0001", "status": "FAILED"}, "failed: a reboot is skipped"),
+    ({"id": "DemoRunFailed0001", "status": "FAILED"}, "failed: a reboot is skipped, a resurrect brings it back (RUNNING)"),
     ({"id": "DemoRunReady00001", "status": "READY"}, "starting: a reboot is skipped"),
     (
         {"id": "DemoRunDiesOnBoot", "status": "RUNNING", "after_reboot": {"ready_secs": 2, "status": "FAILED"}},
