@@ -13,7 +13,10 @@ Retry rules:
 * idempotent requests (GET) are retried on 429, 5xx, timeouts and connection
   errors;
 * other requests (POST) only on 429, because a 429 means the API did not act.
-  Whether a failed POST acted is for the caller to find out (``_procedure.py``).
+  Whether a failed POST acted is for the caller to find out (``_procedure.py``,
+  ``_webhook_state.py``);
+* PUT with the same body and DELETE are idempotent: retried like GET (a DELETE
+  that acted before its answer was lost is then answered 404; the caller knows).
 
 Bounds on every answer, each a clear error naming the limit: its size
 (``MAX_ANSWER_BYTES``), its JSON nesting depth (``MAX_JSON_DEPTH``) and the
@@ -111,29 +114,37 @@ class ApifyClient:
     def get(self, path, params=None, check=None):
         return self.request("GET", path, params=params, idempotent=True, check=check)
 
-    def post(self, path, params=None, check=None):
-        return self.request("POST", path, params=params, idempotent=False, check=check)
+    def post(self, path, params=None, check=None, body=None):
+        return self.request("POST", path, params=params, idempotent=False, check=check, body=body)
 
-    def request(self, method, path, params=None, idempotent=True, check=None):
+    def put(self, path, body, check=None):
+        return self.request("PUT", path, idempotent=True, check=check, body=body)
+
+    def delete(self, path, check=None):
+        """DELETE; a 204 answer (no body) is passed to ``check`` as ``{}``."""
+        return self.request("DELETE", path, idempotent=True, check=check)
+
+    def request(self, method, path, params=None, idempotent=True, check=None, body=None):
         """Send one request with retries; return the decoded JSON body, passed through ``check``.
 
         ``check(document)`` raises ApifyResponseError for an answer that is not
         to be believed (another run's, or not what the API promises); it is not
-        retried, and the connections are dropped.
+        retried, and the connections are dropped. ``body`` (a JSON value) is sent as JSON.
         """
         shown = path + ("?" + urlencode(params) if params else "")
+        data = None if body is None else json.dumps(body, separators=(",", ":")).encode("utf-8")
         attempt = 0
         while True:
             retry_after = None
             try:
-                status, reason, headers, body = self._exchange(method, path, params, shown)
+                status, reason, headers, answer = self._exchange(method, path, params, shown, data)
             except ApifyTransportError as exc:
                 error = exc
                 retryable = idempotent
             else:
                 if status < 300:
-                    return self._believe(method, shown, status, headers, body, check)
-                error = self._error_from(method, shown, status, reason, headers, body)
+                    return self._believe(method, shown, status, headers, answer, check)
+                error = self._error_from(method, shown, status, reason, headers, answer)
                 retryable = status == 429 or (idempotent and status >= 500)
                 retry_after = parse_retry_after(headers.get("Retry-After"))
             if not retryable or attempt >= self.retries or (retry_after is not None and retry_after > BACKOFF_CAP):
@@ -152,11 +163,12 @@ class ApifyClient:
 
     # -- one exchange: request out, whole answer in, within the deadline ---------
 
-    def _exchange(self, method, path, params, shown):
+    def _exchange(self, method, path, params, shown, data=None):
         """``(status, reason, headers, body)`` of one request, or ApifyTransportError / ApifyResponseError."""
+        headers = self.headers if data is None else dict(self.headers, **{"Content-Type": "application/json"})
         with deadline(self.timeout) as limit:
             try:
-                response = self.session.send(method, path, params, self.headers, self.timeout)
+                response = self.session.send(method, path, params, headers, self.timeout, data=data)
             except requests.exceptions.RequestException as exc:
                 sent = not never_sent(exc)  # it may have gone out before the connection broke
                 self._record(method, path, sent)
@@ -257,7 +269,7 @@ class ApifyClient:
 
     def _believe(self, method, shown, status, headers, body, check):
         try:
-            document = self._decode(method, shown, status, headers, body)
+            document = {} if status == 204 and not body else self._decode(method, shown, status, headers, body)
             return check(document) if check is not None else document
         except ApifyResponseError:
             self.session.reset()  # whatever came on that connection may not be the answer to this request

@@ -314,12 +314,13 @@ class Session:
         """Per request (requests changes the dict it is given): None for every scheme on loopback."""
         return {"http": None, "https": None, "all": None} if self.direct else {}
 
-    def send(self, method, path, params, headers, timeout):
-        """Start one request; the answer's body is left to read (``stream=True``)."""
+    def send(self, method, path, params, headers, timeout, data=None):
+        """Start one request (``data``: the body's bytes); the answer's body is left to read (``stream=True``)."""
         return self.requests.request(
             method,
             self.api_url + path,
             params=params,
+            data=data,
             headers=headers,
             timeout=(timeout, timeout),
             allow_redirects=False,

@@ -212,3 +212,33 @@ def test_missing_default_storages_are_a_404(client, emu):
                 storage.get()
             assert (caught.value.status_code, caught.value.type) == (404, "record-not-found")
             assert last_request(emu)["status"] == 404
+
+
+# --- webhooks ---------------------------------------------------------------------------------
+
+
+def test_webhook_lifecycle_and_dispatches(client, emu, runs):
+    """Create (twice with one idempotency key), read, list, update, dispatch and delete, as apify-client does them."""
+    emu.control("POST", "config", {"webhooks": {"max_attempts": 1, "timeout_ms": 500}})
+    made = client.webhooks().create(
+        event_types=["ACTOR.RUN.FAILED"],
+        request_url="http://127.0.0.1:9/hook",
+        actor_id=ACTOR_ID,
+        headers_template='{"Authorization": "Bearer s"}',
+        idempotency_key="client-key",
+    )
+    again = client.webhooks().create(event_types=["ACTOR.RUN.FAILED"], request_url="http://127.0.0.1:9/hook", actor_id=ACTOR_ID, idempotency_key="client-key")
+    assert again.id == made.id and len(emu.control("GET", "webhooks")) == 1
+    read = client.webhook(made.id).get()
+    assert read.headers_template == '{"Authorization": "Bearer s"}' and read.condition.actor_id == ACTOR_ID
+    assert [hook.id for hook in client.webhooks().list().items] == [made.id]
+    assert [hook.id for hook in client.actor(ACTOR_ID).webhooks().list().items] == [made.id]
+    assert client.task(TASK_ID).webhooks().list().items == []
+    assert client.webhook(made.id).update(description="d").description == "d"
+    emu.control("PATCH", "runs/%s" % runs["running"], {"status": "FAILED"})
+    emu.control("GET", "webhook-dispatches", params={"wait": "true"})
+    (dispatch,) = client.webhook(made.id).dispatches().list().items
+    assert dispatch.webhook_id == made.id and dispatch.event_data.actor_run_id == runs["running"]
+    assert client.webhook_dispatch(dispatch.id).get().status == dispatch.status == "FAILED"
+    client.webhook(made.id).delete()
+    assert client.webhook(made.id).get() is None and emu.control("GET", "webhooks") == []
