@@ -139,6 +139,10 @@ class Rulebook:
         self.proc = subprocess.Popen(command, cwd=str(work), env=env, stdout=self._out, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             wait_port(self.port, self.proc, 120, "ansible-rulebook")
+            # The source listens before the rule engine (a JVM started in the same process, which
+            # holds the event loop meanwhile) is ready: calls made then wait for it.
+            if not wait_for(lambda: "Waiting for events" in self.text() or self.proc.poll() is not None, 120):
+                raise RuntimeError("ansible-rulebook did not start its rule engine within 120 s")
         except RuntimeError as exc:
             raise RuntimeError("%s; its output:\n%s" % (exc, self.text()[-4000:])) from None
         self.url = "http://127.0.0.1:%d/apify" % self.port

@@ -38,8 +38,8 @@ def stack():
     try:
         collections = install_collection(work)
         rulebook = Rulebook(work, collections, emulator)
-        # Apify's retries, made fast: 3 calls in all, 0.2 s apart
-        emulator.control("POST", "/config", {"webhooks": {"max_attempts": 3, "backoff_ms": 200, "timeout_ms": 5000}})
+        # Apify's retries, made fast: 3 calls in all, 0.2 s apart (Apify waits 2 minutes for an answer)
+        emulator.control("POST", "/config", {"webhooks": {"max_attempts": 3, "backoff_ms": 200, "timeout_ms": 30000}})
         webhook(emulator, rulebook.url)
         yield emulator, rulebook
     finally:

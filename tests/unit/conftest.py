@@ -65,7 +65,7 @@ def fake(clean_environment, no_real_sleep):  # pylint: disable=unused-argument,r
 @pytest.fixture
 def run_module(fake, monkeypatch, capsys):  # pylint: disable=redefined-outer-name
     """Run ``main()`` of a module against ``fake``; return its result (see the module docstring)."""
-    monkeypatch.setattr(_connection, "ApifyClient", fake.module_client)
+    monkeypatch.setattr(_connection, "ApifyClient", fake.module_client)  # where ApifyModule.client() builds it
     monkeypatch.setattr(_procedure, "time", fake.clock)
 
     def run(main, args, check_mode=False):
