@@ -241,11 +241,11 @@ class Receiver:
         if dispatch_id is not None and self.memory.seen(dispatch_id):
             logger.info("Dispatch %s again: answered, not queued", dispatch_id)
             return web.Response(body=DUPLICATE, status=200, content_type="application/json")
-        headers = dict(request.headers)
         if claim is None or not self.verify:
             run = payload.get("resource") if claim else None
-            await self.queue.put(make_event(payload, claim, dispatch_id, False, run, headers, self.secrets, body))
+            await self.queue.put(make_event(payload, claim, dispatch_id, False, run, request.headers, self.secrets, body))
             return web.Response(body=ACCEPTED, status=202, content_type="application/json")
+        headers = dict(request.headers)  # kept for the event made after the read
         if len(self.pending) >= MAX_PENDING:
             self.memory.forget(dispatch_id)
             raise Refused(503, "too many verifications pending")
