@@ -36,6 +36,7 @@ import random
 import time
 from urllib.parse import urlencode
 
+from ansible_collections.apify.platform.plugins.module_utils._deadline import deadline
 from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyApiError,
     ApifyConfigError,
@@ -44,7 +45,7 @@ from ansible_collections.apify.platform.plugins.module_utils._errors import (
     shorten,
 )
 from ansible_collections.apify.platform.plugins.module_utils._options import RUN_ID_RE, proxy_urls, shown_url, url_secrets, without_url_secrets
-from ansible_collections.apify.platform.plugins.module_utils._session import Session, deadline, is_ca_bundle_error, never_sent, requests
+from ansible_collections.apify.platform.plugins.module_utils._session import Session, is_ca_bundle_error, never_sent, requests
 from ansible_collections.apify.platform.plugins.module_utils._version import COLLECTION_VERSION
 
 USER_AGENT = "apify.platform-ansible-collection/%s" % COLLECTION_VERSION

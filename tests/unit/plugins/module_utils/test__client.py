@@ -15,7 +15,7 @@ import requests
 import urllib3
 import yaml
 
-from ansible_collections.apify.platform.plugins.module_utils import _session
+from ansible_collections.apify.platform.plugins.module_utils import _deadline
 from ansible_collections.apify.platform.plugins.module_utils._client import (
     BACKOFF_BASE,
     BACKOFF_CAP,
@@ -566,7 +566,7 @@ def test_refused_message_in_full(fake):
 def test_whole_request_deadline_is_reported_as_a_timeout(fake):
     # The deadline's timer shuts the socket down; requests then sees a broken connection.
     def cut_by_the_deadline(call):
-        _session._local.deadline.expire()  # pylint: disable=protected-access
+        _deadline._local.deadline.expire()  # pylint: disable=protected-access
         return fake.dropped()
 
     client = fake.client(retries=0, timeout=7)
