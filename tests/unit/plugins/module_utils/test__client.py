@@ -16,16 +16,12 @@ import urllib3
 import yaml
 
 from ansible_collections.apify.platform.plugins.module_utils import _deadline
+from ansible_collections.apify.platform.plugins.module_utils._answers import CHUNK_BYTES, MAX_ANSWER_BYTES, MAX_JSON_DEPTH, nesting_exceeds
 from ansible_collections.apify.platform.plugins.module_utils._client import (
     BACKOFF_BASE,
     BACKOFF_CAP,
-    CHUNK_BYTES,
-    MAX_ANSWER_BYTES,
-    MAX_JSON_DEPTH,
-    REDACTED,
     USER_AGENT,
     ApifyClient,
-    nesting_exceeds,
     parse_retry_after,
     retry_delay,
 )
@@ -35,6 +31,7 @@ from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyResponseError,
     ApifyTransportError,
 )
+from ansible_collections.apify.platform.plugins.module_utils._redaction import REDACTED
 from ansible_collections.apify.platform.plugins.module_utils._runs import path_segment
 from ansible_collections.apify.platform.plugins.module_utils._session import ApifyAdapter, BearerAuth
 from ansible_collections.apify.platform.plugins.module_utils._version import COLLECTION_VERSION

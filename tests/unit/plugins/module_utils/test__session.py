@@ -38,7 +38,8 @@ import requests
 import urllib3
 
 from ansible_collections.apify.platform.plugins.module_utils import _deadline, _session
-from ansible_collections.apify.platform.plugins.module_utils._client import MAX_ANSWER_BYTES, MAX_JSON_DEPTH, ApifyClient
+from ansible_collections.apify.platform.plugins.module_utils._answers import MAX_ANSWER_BYTES, MAX_JSON_DEPTH
+from ansible_collections.apify.platform.plugins.module_utils._client import ApifyClient
 from ansible_collections.apify.platform.plugins.module_utils._deadline import deadline
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyResponseError, ApifyTransportError
 from ansible_collections.apify.platform.plugins.module_utils._runs import get_run
