@@ -121,7 +121,7 @@ def main(argv):
     from jsonschema import Draft202012Validator
 
     # pylint: disable-next=import-error  # the laid-out or installed collection
-    from ansible_collections.apify.platform.plugins.module_utils import _client, _runs, _schemas, _session
+    from ansible_collections.apify.platform.plugins.module_utils import _client, _deadline, _runs, _schemas, _session
 
     emulator, port = start_emulator()
     try:
@@ -145,7 +145,7 @@ def main(argv):
         bare = timed("requests.Session, bare: get(...).json()", args.requests, lambda: session.get(base + path, timeout=30, allow_redirects=False).json())
 
         def deadline_only():
-            with _session.deadline(30.0):
+            with _deadline.deadline(30.0):
                 pass
 
         timed("the deadline alone: with deadline(30): pass (one threading.Timer)", args.requests, deadline_only)

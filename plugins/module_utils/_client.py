@@ -2,7 +2,7 @@
 # Copyright: apify.platform contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Requests to the Apify API: retries, backoff, bounds and typed errors, over ``_session``.
+"""Requests to the Apify API: retries, backoff and typed errors, over ``_session``.
 
 One concern: send a request, retry it when that is safe, and hand back the
 parsed JSON body, checked, or a typed error. It never calls ``fail_json`` and
@@ -19,10 +19,11 @@ Retry rules:
   that acted before its answer was lost is then answered 404; the caller knows).
 
 Bounds on every answer, each a clear error naming the limit: its size
-(``MAX_ANSWER_BYTES``), its JSON nesting depth (``MAX_JSON_DEPTH``) and the
-time from connect to last byte (``timeout``). An answer that fails the
-caller's ``check`` (or any bound) leaves the connection's state unclear, so
-every idle connection is dropped and none is reused.
+(``MAX_ANSWER_BYTES``) and its JSON nesting depth (``MAX_JSON_DEPTH``), both in
+``_answers.py``, and the time from connect to last byte (``timeout``, enforced
+by ``_deadline.py``). An answer that fails the caller's ``check`` (or any
+bound) leaves the connection's state unclear, so every idle connection is
+dropped and none is reused.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -36,6 +37,8 @@ import random
 import time
 from urllib.parse import urlencode
 
+from ansible_collections.apify.platform.plugins.module_utils._answers import decode, read_bounded
+from ansible_collections.apify.platform.plugins.module_utils._deadline import deadline
 from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyApiError,
     ApifyConfigError,
@@ -44,7 +47,8 @@ from ansible_collections.apify.platform.plugins.module_utils._errors import (
     shorten,
 )
 from ansible_collections.apify.platform.plugins.module_utils._options import RUN_ID_RE, proxy_urls, shown_url, url_secrets, without_url_secrets
-from ansible_collections.apify.platform.plugins.module_utils._session import Session, deadline, is_ca_bundle_error, never_sent, requests
+from ansible_collections.apify.platform.plugins.module_utils._redaction import REDACTED, escaped_forms
+from ansible_collections.apify.platform.plugins.module_utils._session import Session, is_ca_bundle_error, never_sent, requests
 from ansible_collections.apify.platform.plugins.module_utils._version import COLLECTION_VERSION
 
 USER_AGENT = "apify.platform-ansible-collection/%s" % COLLECTION_VERSION
@@ -54,24 +58,6 @@ BACKOFF_BASE = 0.5
 # No single sleep lasts longer than this: our own backoff stops growing there, and a
 # Retry-After above it ends the retries (waiting less would ignore the server).
 BACKOFF_CAP = 30.0
-
-REDACTED = "********"
-
-# Bounds on one answer. A run is a few KiB and a page of 1,000 listed runs about 1 MiB.
-MAX_ANSWER_BYTES = 4 * 1024 * 1024
-CHUNK_BYTES = 64 * 1024
-# Content codings asked for and believed: the ones urllib3 decodes with zlib. One at most:
-# urllib3 before 2.6.0 decodes any number stacked (``gzip, gzip``: 1.8 KB became 2 GB, its
-# CVE-2025-66418), so an answer coded otherwise is refused before a byte of it is read.
-CODINGS = ("gzip", "x-gzip", "deflate")
-# What is read at a time from a coded answer. urllib3 before 2.6.0 (its CVE-2025-66471) decodes
-# each raw read whole, and deflate expands at most ~1,032 times: 4 KiB read stay below about
-# 4 MiB decoded, so MAX_ANSWER_BYTES bounds memory under every urllib3 that requests allows
-# (from 2.6.0 urllib3 bounds the decoded size of each read itself).
-CODED_CHUNK_BYTES = 4 * 1024
-# An Apify run nests about 5 levels deep; deeper answers are refused before anything
-# (validation, Ansible's own handling of the result) recurses through them.
-MAX_JSON_DEPTH = 32
 
 
 def retry_delay(attempt, retry_after=None, base=BACKOFF_BASE, rand=random.random):
@@ -226,7 +212,7 @@ class ApifyClient:
                         "the connection was closed, not reused" % response.status_code,
                         interim=True,
                     )
-                body = self._read_bounded(method, shown, response)
+                body = read_bounded(method, shown, response, self.redact, self.session.reset)
                 if limit.expired:
                     # Cut by the deadline, an answer can look whole (close-delimited, or cut between headers).
                     raise requests.exceptions.ReadTimeout("the deadline passed while the answer was read")
@@ -249,43 +235,6 @@ class ApifyClient:
         if accepted and method != "GET":  # for a read it changes nothing: the read is simply retried
             reason = "the API answered with a 2xx status, then the answer broke: " + reason
         return ApifyTransportError(method, shown, reason, timeout=timed_out, sent=sent, accepted=accepted)
-
-    def _read_bounded(self, method, shown, response):
-        declared = response.headers.get("Content-Length", "")
-        if declared.strip().isdigit() and int(declared) > MAX_ANSWER_BYTES:
-            raise self._too_large(method, shown, response.status_code, "it declares %s bytes" % declared.strip())
-        codings = [c.strip().lower() for c in response.headers.get("Content-Encoding", "").split(",") if c.strip()]
-        if len(codings) > 1 or (codings and codings[0] not in CODINGS + ("identity",)):
-            self.session.reset()
-            raise ApifyResponseError(
-                method,
-                shown,
-                status=response.status_code,
-                accepted=response.status_code < 300,
-                reason="the answer is content-coded as %r; only one of %s is accepted (the Apify API uses at most one). "
-                "It was not read, and the connection was closed. Check api_url and any proxy in between."
-                % (shorten(self.redact(", ".join(codings)), 80), ", ".join(CODINGS)),
-            )
-        chunks = []
-        size = 0
-        for chunk in response.iter_content(CHUNK_BYTES if codings in ([], ["identity"]) else CODED_CHUNK_BYTES):
-            size += len(chunk)
-            if size > MAX_ANSWER_BYTES:
-                raise self._too_large(method, shown, response.status_code, "it went on past that")
-            chunks.append(chunk)
-        return b"".join(chunks)
-
-    def _too_large(self, method, shown, status, detail):
-        self.session.reset()
-        return ApifyResponseError(
-            method,
-            shown,
-            status=status,
-            accepted=status < 300,
-            reason="the answer is larger than the limit of %d MiB for one answer (%s); it was not read, and the "
-            "connection was closed. An Apify API answer is at most about 1 MiB: check api_url and any proxy in between."
-            % (MAX_ANSWER_BYTES // (1024 * 1024), detail),
-        )
 
     def _describe(self, exc, timed_out):
         """What went wrong on the wire, naming the host, never a header; URLs as shown_url() shows them, redacted."""
@@ -331,27 +280,7 @@ class ApifyClient:
             raise
 
     def _decode(self, method, path, status, headers, body):
-        try:
-            document = json.loads(body.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly nested JSON
-            # Redact before cutting, or a token across the cut would survive in part.
-            snippet = self.redact(body.decode("utf-8", "replace"))[:80]
-            raise ApifyResponseError(
-                method,
-                path,
-                status=status,
-                accepted=True,
-                reason="the body is not JSON (Content-Type %s, %d bytes, starting %r)" % (headers.get("Content-Type", "missing"), len(body), snippet),
-            ) from None
-        if nesting_exceeds(document, MAX_JSON_DEPTH):
-            raise ApifyResponseError(
-                method,
-                path,
-                status=status,
-                accepted=True,
-                reason="the JSON is nested more than %d levels deep, the limit for an answer (an Apify run is about 5 deep)" % MAX_JSON_DEPTH,
-            )
-        return document
+        return decode(method, path, status, headers, body, self.redact)
 
     def _error_from(self, method, path, status, reason, headers, body):
         if 300 <= status < 400:
@@ -385,23 +314,3 @@ class ApifyClient:
         except (TypeError, ValueError, RecursionError):
             text = type(value).__name__
         return shorten(self.redact(text), limit)
-
-
-def escaped_forms(secret):
-    """``secret`` as it stands and as ``repr()`` or JSON may have escaped it (``\\``, quotes), longest first."""
-    forms = {secret, json.dumps(secret)[1:-1]}
-    backslashed = secret.replace("\\", "\\\\")
-    forms.update((backslashed, backslashed.replace("'", "\\'"), backslashed.replace('"', '\\"'), repr(secret)[1:-1]))
-    return sorted(forms, key=len, reverse=True)
-
-
-def nesting_exceeds(document, limit):
-    """True when lists and objects in ``document`` nest deeper than ``limit`` (no recursion)."""
-    stack = [(document, 1)] if isinstance(document, (dict, list)) else []
-    while stack:
-        value, depth = stack.pop()
-        children = value.values() if isinstance(value, dict) else value
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return False

@@ -21,10 +21,10 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.apify.platform.plugins.module_utils._client import REDACTED
 from ansible_collections.apify.platform.plugins.module_utils._connection import DEFAULT_API_URL, build_client
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyError, shorten
 from ansible_collections.apify.platform.plugins.module_utils._options import proxy_urls, url_secrets
+from ansible_collections.apify.platform.plugins.module_utils._redaction import REDACTED
 from ansible_collections.apify.platform.plugins.module_utils._schemas import (
     HAS_JSONSCHEMA,
     JSONSCHEMA_IMPORT_ERROR,
@@ -124,7 +124,7 @@ class ApifyModule(AnsibleModule):
 def mask_secret(data, secret):
     """``data`` with ``secret`` replaced in every string, dictionary keys included.
 
-    Recursive: answers are bounded in depth by the client (``MAX_JSON_DEPTH``).
+    Recursive: answers are bounded in depth by the client (``MAX_JSON_DEPTH``, ``_answers.py``).
     """
     if isinstance(data, str):
         return data.replace(secret, REDACTED) if secret in data else data

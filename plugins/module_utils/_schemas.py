@@ -193,7 +193,7 @@ def _sorted_errors(schema, instance):
 def _redacted(value, redact):
     """A copy of a decoded answer with ``redact`` applied to every string, keys included.
 
-    Recursive: answers are bounded in depth by the client (``MAX_JSON_DEPTH``).
+    Recursive: answers are bounded in depth by the client (``MAX_JSON_DEPTH``, ``_answers.py``).
     """
     if isinstance(value, str):
         return redact(value)

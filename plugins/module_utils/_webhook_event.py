@@ -22,8 +22,9 @@ import json
 import re
 import time
 
-from ansible_collections.apify.platform.plugins.module_utils._client import MAX_JSON_DEPTH, REDACTED
+from ansible_collections.apify.platform.plugins.module_utils._answers import MAX_JSON_DEPTH
 from ansible_collections.apify.platform.plugins.module_utils._options import RUN_ID_RE
+from ansible_collections.apify.platform.plugins.module_utils._redaction import REDACTED
 from ansible_collections.apify.platform.plugins.module_utils._schemas import HAS_JSONSCHEMA
 
 if HAS_JSONSCHEMA:

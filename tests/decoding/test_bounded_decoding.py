@@ -26,7 +26,8 @@ import pytest
 import requests
 import urllib3
 
-from ansible_collections.apify.platform.plugins.module_utils._client import MAX_ANSWER_BYTES, ApifyClient
+from ansible_collections.apify.platform.plugins.module_utils._answers import MAX_ANSWER_BYTES
+from ansible_collections.apify.platform.plugins.module_utils._client import ApifyClient
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyError
 
 TOKEN = "apify_api_DecodingTestToken000000000000000000"

@@ -40,7 +40,7 @@ import requests
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ansible_collections.apify.platform.plugins.module_utils import _schemas
-from ansible_collections.apify.platform.plugins.module_utils._client import MAX_ANSWER_BYTES
+from ansible_collections.apify.platform.plugins.module_utils._answers import MAX_ANSWER_BYTES
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyError
 from ansible_collections.apify.platform.plugins.module_utils._procedure import Procedure, ProcedureOptions
 from ansible_collections.apify.platform.plugins.module_utils._run_actions import Reboot

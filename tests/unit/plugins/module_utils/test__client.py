@@ -15,17 +15,13 @@ import requests
 import urllib3
 import yaml
 
-from ansible_collections.apify.platform.plugins.module_utils import _session
+from ansible_collections.apify.platform.plugins.module_utils import _deadline
+from ansible_collections.apify.platform.plugins.module_utils._answers import CHUNK_BYTES, MAX_ANSWER_BYTES, MAX_JSON_DEPTH, nesting_exceeds
 from ansible_collections.apify.platform.plugins.module_utils._client import (
     BACKOFF_BASE,
     BACKOFF_CAP,
-    CHUNK_BYTES,
-    MAX_ANSWER_BYTES,
-    MAX_JSON_DEPTH,
-    REDACTED,
     USER_AGENT,
     ApifyClient,
-    nesting_exceeds,
     parse_retry_after,
     retry_delay,
 )
@@ -35,6 +31,7 @@ from ansible_collections.apify.platform.plugins.module_utils._errors import (
     ApifyResponseError,
     ApifyTransportError,
 )
+from ansible_collections.apify.platform.plugins.module_utils._redaction import REDACTED
 from ansible_collections.apify.platform.plugins.module_utils._runs import path_segment
 from ansible_collections.apify.platform.plugins.module_utils._session import ApifyAdapter, BearerAuth
 from ansible_collections.apify.platform.plugins.module_utils._version import COLLECTION_VERSION
@@ -566,7 +563,7 @@ def test_refused_message_in_full(fake):
 def test_whole_request_deadline_is_reported_as_a_timeout(fake):
     # The deadline's timer shuts the socket down; requests then sees a broken connection.
     def cut_by_the_deadline(call):
-        _session._local.deadline.expire()  # pylint: disable=protected-access
+        _deadline._local.deadline.expire()  # pylint: disable=protected-access
         return fake.dropped()
 
     client = fake.client(retries=0, timeout=7)

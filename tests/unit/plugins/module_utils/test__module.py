@@ -16,8 +16,8 @@ import json
 
 import pytest
 
-from ansible_collections.apify.platform.plugins.module_utils._client import REDACTED
 from ansible_collections.apify.platform.plugins.module_utils._module import mask_secret
+from ansible_collections.apify.platform.plugins.module_utils._redaction import REDACTED
 
 SECRET = "apify_api_S3CRETt0ken0123456789abcdefXYZ"
 

@@ -37,14 +37,15 @@ import pytest
 import requests
 import urllib3
 
-from ansible_collections.apify.platform.plugins.module_utils import _session
-from ansible_collections.apify.platform.plugins.module_utils._client import MAX_ANSWER_BYTES, MAX_JSON_DEPTH, ApifyClient
+from ansible_collections.apify.platform.plugins.module_utils import _deadline, _session
+from ansible_collections.apify.platform.plugins.module_utils._answers import MAX_ANSWER_BYTES, MAX_JSON_DEPTH
+from ansible_collections.apify.platform.plugins.module_utils._client import ApifyClient
+from ansible_collections.apify.platform.plugins.module_utils._deadline import deadline
 from ansible_collections.apify.platform.plugins.module_utils._errors import ApifyResponseError, ApifyTransportError
 from ansible_collections.apify.platform.plugins.module_utils._runs import get_run
 from ansible_collections.apify.platform.plugins.module_utils._session import (
     BearerAuth,
     Session,
-    deadline,
     is_loopback,
     verify_setting,
 )
@@ -751,7 +752,7 @@ def test_deadline_bounds_a_session_request_and_is_per_thread(serve):
     assert isinstance(outcome["error"], requests.exceptions.ConnectionError)
     assert outcome["expired"] is True
     assert 0.45 <= outcome["elapsed"] < 1.5
-    assert getattr(_session._local, "deadline", None) is None  # pylint: disable=protected-access
+    assert getattr(_deadline._local, "deadline", None) is None  # pylint: disable=protected-access
 
 
 def test_a_deadline_left_in_time_never_fires():
@@ -759,7 +760,7 @@ def test_a_deadline_left_in_time_never_fires():
         pass
     time.sleep(0.25)
     assert limit.expired is False
-    assert getattr(_session._local, "deadline", None) is None  # pylint: disable=protected-access
+    assert getattr(_deadline._local, "deadline", None) is None  # pylint: disable=protected-access
 
 
 def first_fast_then_slow(connection, request):
