@@ -489,7 +489,8 @@ def check_reboot_safety(exchanges, result, error=None):
     arrived = 0
     for method, path, answer in exchanges:
         body = parse(answer)
-        ok = answer[0] == "resp" and 200 <= answer[1] < 300 and valid(body, _schemas.RUN_RESPONSE) and body["data"].get("id") == RUN_ID
+        # A 204 may not carry content: urllib3 refuses its body, so the client never sees the run in it.
+        ok = answer[0] == "resp" and 200 <= answer[1] < 300 and answer[1] != 204 and valid(body, _schemas.RUN_RESPONSE) and body["data"].get("id") == RUN_ID
         if method == "GET":
             assert path == RUN_PATH
             if ok:
