@@ -66,8 +66,10 @@ def main(argv):
         body = json.dumps(bench_events.payload(emulator.control("POST", "runs", {"status": "FAILED"}))).encode()
     finally:
         emulator.stop()
-    contenders = {"apify.platform.webhook": (ours, {"verify": False, "secret": bench_events.SECRET}),
-                  "eda.builtin.webhook": (bench_events.builtin_source(), {"token": bench_events.SECRET})}
+    contenders = {
+        "apify.platform.webhook": (ours, {"verify": False, "secret": bench_events.SECRET}),
+        "eda.builtin.webhook": (bench_events.builtin_source(), {"token": bench_events.SECRET}),
+    }
     if opts.only:
         contenders = {opts.only: contenders[opts.only]}
     cpu = {name: [] for name in contenders}

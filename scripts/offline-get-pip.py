@@ -23,7 +23,7 @@ import subprocess
 import sys
 import types
 
-CACHE = os.path.expanduser('~/.ansible/test/cache')
+CACHE = os.path.expanduser("~/.ansible/test/cache")
 
 
 def wanted_pip() -> str:
@@ -31,51 +31,53 @@ def wanted_pip() -> str:
     try:
         from ansible_test._internal.python_requirements import get_venv_packages
 
-        return get_venv_packages(types.SimpleNamespace(version='%d.%d' % sys.version_info[:2]))['pip']
+        return get_venv_packages(types.SimpleNamespace(version="%d.%d" % sys.version_info[:2]))["pip"]
     except Exception:  # the private API moved: read its source instead
         import ansible_test
 
-        path = os.path.join(os.path.dirname(ansible_test.__file__), '_internal', 'python_requirements.py')
-        with open(path, encoding='utf-8') as source:
+        path = os.path.join(os.path.dirname(ansible_test.__file__), "_internal", "python_requirements.py")
+        with open(path, encoding="utf-8") as source:
             return re.search(r"\bpip='([0-9.]+)'", source.read()).group(1)
 
 
 def _copy(source: str, target: str) -> None:
     """Copy atomically: ansible-test of another checkout may be reading TARGET (the cache is per user)."""
-    temporary = f'{target}.{os.getpid()}.tmp'
+    temporary = f"{target}.{os.getpid()}.tmp"
     shutil.copyfile(source, temporary)
     os.replace(temporary, target)
 
 
 def install(wheel_dir: str) -> int:
     version = wanted_pip()
-    pattern = os.path.join(wheel_dir, f'pip-{version}-*.whl')
+    pattern = os.path.join(wheel_dir, f"pip-{version}-*.whl")
     if not glob.glob(pattern):
-        subprocess.run([sys.executable, '-m', 'pip', 'download', '--quiet', '--no-deps', '--only-binary=:all:',
-                        '--dest', wheel_dir, f'pip=={version}'], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:", "--dest", wheel_dir, f"pip=={version}"], check=True
+        )
     wheel = sorted(glob.glob(pattern))[-1]
-    os.makedirs(os.path.join(CACHE, 'wheels'), exist_ok=True)
-    _copy(wheel, os.path.join(CACHE, 'wheels', os.path.basename(wheel)))
-    _copy(os.path.abspath(__file__), os.path.join(CACHE, 'get_pip_%s.py' % version.replace('.', '_')))
-    print(f'offline-get-pip: ansible-test can bootstrap pip {version} offline')
+    os.makedirs(os.path.join(CACHE, "wheels"), exist_ok=True)
+    _copy(wheel, os.path.join(CACHE, "wheels", os.path.basename(wheel)))
+    _copy(os.path.abspath(__file__), os.path.join(CACHE, "get_pip_%s.py" % version.replace(".", "_")))
+    print(f"offline-get-pip: ansible-test can bootstrap pip {version} offline")
     return 0
 
 
 def bootstrap(argv: list[str]) -> int:
-    options = [a for a in argv if a.startswith('-') and a not in ('--no-setuptools', '--no-wheel')]
-    spec = ([a for a in argv if not a.startswith('-')] or ['pip'])[0]
-    version = spec.partition('==')[2] or '*'
+    options = [a for a in argv if a.startswith("-") and a not in ("--no-setuptools", "--no-wheel")]
+    spec = ([a for a in argv if not a.startswith("-")] or ["pip"])[0]
+    version = spec.partition("==")[2] or "*"
     here = os.path.dirname(os.path.abspath(__file__))
-    wheels = sorted(glob.glob(os.path.join(here, 'wheels', f'pip-{version}-*.whl')))
+    wheels = sorted(glob.glob(os.path.join(here, "wheels", f"pip-{version}-*.whl")))
     if not wheels:
-        print(f'offline-get-pip: no wheel for {spec} in {here}/wheels: run `make` again', file=sys.stderr)
+        print(f"offline-get-pip: no wheel for {spec} in {here}/wheels: run `make` again", file=sys.stderr)
         return 1
-    print(f'offline-get-pip: installing {spec} from {wheels[-1]}', flush=True)
-    return subprocess.call([sys.executable, os.path.join(wheels[-1], 'pip'), 'install', '--no-index',
-                            '--find-links', os.path.dirname(wheels[-1]), *options, spec])
+    print(f"offline-get-pip: installing {spec} from {wheels[-1]}", flush=True)
+    return subprocess.call(
+        [sys.executable, os.path.join(wheels[-1], "pip"), "install", "--no-index", "--find-links", os.path.dirname(wheels[-1]), *options, spec]
+    )
 
 
-if __name__ == '__main__':
-    if sys.argv[1:2] == ['--install'] and len(sys.argv) == 3:
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--install"] and len(sys.argv) == 3:
         sys.exit(install(os.path.abspath(sys.argv[2])))
     sys.exit(bootstrap(sys.argv[1:]))
