@@ -60,15 +60,7 @@ class Reboot(RunAction):
 
     def check_answer(self, run_id, before, answer):
         """A POST answer whose reboot count went down is not about the reboot we asked for."""
-        count_before, count_after = facts.reboot_count(before), facts.reboot_count(answer)
-        if count_before is not None and count_after is not None and count_after < count_before:
-            raise ApifyResponseError(
-                "POST",
-                run_path(run_id, self.path),
-                json_path="data.stats.rebootCount",
-                accepted=True,
-                reason="the answer shows reboot count %d, lower than the %d read just before; it was not believed" % (count_after, count_before),
-            )
+        _refuse_a_lower_count(run_id, self.path, facts.reboot_count(before), facts.reboot_count(answer), "rebootCount", "reboot")
 
     def evidence(self, before, after):
         """ACTED when the counter moved up; NOT_ACTED when it did not and the run still runs;
@@ -228,15 +220,7 @@ class Resurrect(RunAction):
 
     def check_answer(self, run_id, before, answer):
         """A POST answer whose resurrect count went down is not about the resurrection we asked for."""
-        count_before, count_after = facts.resurrect_count(before), facts.resurrect_count(answer)
-        if count_before is not None and count_after is not None and count_after < count_before:
-            raise ApifyResponseError(
-                "POST",
-                run_path(run_id, self.path),
-                json_path="data.stats.resurrectCount",
-                accepted=True,
-                reason="the answer shows resurrect count %d, lower than the %d read just before; it was not believed" % (count_after, count_before),
-            )
+        _refuse_a_lower_count(run_id, self.path, facts.resurrect_count(before), facts.resurrect_count(answer), "resurrectCount", "resurrect")
 
     def evidence(self, before, after):
         """ACTED when the count went up, or the run is no longer finished, or it finished again
@@ -296,3 +280,16 @@ class Resurrect(RunAction):
 
 def _shown(count):
     return "unknown" if count is None else count
+
+
+def _refuse_a_lower_count(run_id, path, count_before, count_after, field, word):
+    """Raise ApifyResponseError when the POST answer's ``stats.<field>`` is lower than the one read
+    just before: such an answer is not about the request we sent (a missing count proves nothing)."""
+    if count_before is not None and count_after is not None and count_after < count_before:
+        raise ApifyResponseError(
+            "POST",
+            run_path(run_id, path),
+            json_path="data.stats.%s" % field,
+            accepted=True,
+            reason="the answer shows %s count %d, lower than the %d read just before; it was not believed" % (word, count_after, count_before),
+        )
