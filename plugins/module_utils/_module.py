@@ -43,6 +43,21 @@ CONNECTION_ARGUMENT_SPEC = dict(
 )
 
 
+class LongestFirst(set):
+    """A set of ``no_log`` values that hands them out longest first.
+
+    Ansible masks ``no_log`` values one after another (``remove_values``), in the
+    order the set yields them. When one value holds another (``user:password`` and
+    ``password``), the shorter one masked first leaves the rest of the longer one in
+    plain sight (``user:********``), and a set's order changes with PYTHONHASHSEED.
+    Longest first, every value is masked whole whatever the hash seed. (ansible-core
+    2.21 sorts them so itself; 2.16 masks in the set's order.)
+    """
+
+    def __iter__(self):
+        return iter(sorted(set.__iter__(self), key=len, reverse=True))
+
+
 class ApifyModule(AnsibleModule):
     """An AnsibleModule with the connection options and error handling of the collection."""
 
@@ -53,7 +68,19 @@ class ApifyModule(AnsibleModule):
         super().__init__(argument_spec=spec, **kwargs)
         self._clients = []
         self._token = None
-        self.hide_url_secrets(self.params.get("api_url"), *proxy_urls(os.environ))
+
+    def _load_params(self):
+        """Read the parameters, then hide the URLs' secrets at once.
+
+        AnsibleModule calls this before it validates the parameters and logs the
+        invocation: a validation failure (an unknown option next to an ``api_url``
+        with a password) prints the invocation too, so the secrets are registered
+        before anything can be printed or logged.
+        """
+        super()._load_params()
+        self.no_log_values = LongestFirst(self.no_log_values)
+        api_url = self.params.get("api_url") if isinstance(self.params, dict) else None
+        self.hide_url_secrets(api_url, os.environ.get("APIFY_API_BASE_URL"), *proxy_urls(os.environ))
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
         if not HAS_JSONSCHEMA:

@@ -632,8 +632,18 @@ def test_api_url_userinfo_is_neither_in_the_message_nor_in_the_invocation(fake, 
     extra = {"_ansible_inject_invocation": True} if "inject_invocation" in PASS_VARS else {}  # ansible-core 2.19+: only on request
     result = run_module(main, args(api_url=api_url, **extra))
     assert result["failed"] is True and fake.http.calls == []
-    assert "Pa55w0rdXYZ" not in json.dumps(result)
+    assert "Pa55w0rdXYZ" not in json.dumps(result) and "apiuser:" not in json.dumps(result)
     assert "invocation" in result and "********" in result["invocation"]["module_args"]["api_url"]
+
+
+@pytest.mark.parametrize("api_url", ["https://apiuser:Pa55w0rdXYZ@api.apify.com", "apiuser:Pa55w0rdXYZ@api.apify.com"])
+def test_api_url_secrets_are_masked_when_ansible_itself_refuses_the_options(fake, run_module, api_url):
+    """An unknown option fails in AnsibleModule's own validation, before the module's code runs."""
+    extra = {"_ansible_inject_invocation": True} if "inject_invocation" in PASS_VARS else {}
+    result = run_module(main, args(api_url=api_url, no_such_option=1, **extra))
+    assert result["failed"] is True and "no_such_option" in result["msg"] and fake.http.calls == []
+    assert "Pa55w0rdXYZ" not in json.dumps(result) and "apiuser:" not in json.dumps(result)
+    assert result["invocation"]["module_args"]["api_url"].count("********") == 1
 
 
 def test_a_proxy_password_from_the_environment_is_masked_wherever_it_shows(fake, run_module, monkeypatch):
