@@ -15,6 +15,7 @@ __metaclass__ = type
 import json
 
 import pytest
+
 from ansible.module_utils.common.parameters import remove_values
 
 from ansible_collections.apify.platform.plugins.module_utils._module import LongestFirst, mask_secret
