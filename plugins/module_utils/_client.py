@@ -210,8 +210,7 @@ class ApifyClient:
                         shown,
                         "the server sent an interim HTTP %d answer where the final answer belongs; "
                         "the connection was closed, not reused" % response.status_code,
-                        interim=True,
-                    )
+                    )  # sent: the request arrived; the procedure watches the run, never resends
                 body = read_bounded(method, shown, response, self.redact, self.session.reset)
                 if limit.expired:
                     # Cut by the deadline, an answer can look whole (close-delimited, or cut between headers).

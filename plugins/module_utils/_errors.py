@@ -101,13 +101,11 @@ class ApifyTransportError(ApifyError):
 
     kind = "transport"
 
-    def __init__(self, method, path, reason, timeout=False, sent=True, interim=False, accepted=False):
+    def __init__(self, method, path, reason, timeout=False, sent=True, accepted=False):
         self.method = method
         self.path = path
         self.reason = reason
         self.timeout = timeout
-        # An interim (1xx) answer came where the final one belonged: the request arrived.
-        self.interim = interim
         # False only when no connection was ever made: the request cannot have acted.
         self.sent = sent
         # A 2xx status line had arrived before the answer broke: the API took the request.

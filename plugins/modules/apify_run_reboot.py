@@ -174,7 +174,9 @@ rebooted:
   description:
     - Whether the run was rebooted (in check mode, whether it would have been).
     - With several runs, whether any was.
-  returned: always
+  returned: >-
+    on success, and when some of several runs failed; not when the task fails with RV(error)
+    (then C(changed) tells whether a request that may have acted went out)
   type: bool
   sample: true
 results:
@@ -344,7 +346,9 @@ error:
       description: Whether the request timed out, for V(transport) errors.
       type: bool
       returned: for transport errors
-  returned: failure
+  returned: >-
+    when the task fails as a whole; when some of several runs failed, each of their entries in
+    RV(results) has its own
   type: dict
   sample:
     kind: api

@@ -528,7 +528,7 @@ def test_transport_error_keeps_its_kind_and_says_what_happened(fake, name, build
     with pytest.raises(ApifyTransportError) as info:
         client.get(PATH)
     err = info.value
-    assert (err.timeout, err.sent, err.interim) == (timeout, sent, False)
+    assert (err.timeout, err.sent) == (timeout, sent)
     assert err.reason.startswith(reason)
     assert str(err).startswith("GET %s %s: %s" % (PATH, "timed out" if timeout else "failed", reason))
     assert str(err).endswith("This happened with retries=0. " + HINT)
@@ -783,7 +783,7 @@ def test_interim_answer_to_a_post_is_a_transport_error_not_retried(fake):
     with pytest.raises(ApifyTransportError) as info:
         client.post(PATH)
     err = info.value
-    assert (err.interim, err.sent, err.timeout) == (True, True, False)
+    assert (err.sent, err.timeout, err.accepted) == (True, False, False)  # arrived, not taken: watched, never resent
     assert "interim HTTP 103 answer where the final answer belongs" in str(err)
     assert str(err).endswith("This happened once (not sent again blindly: it may have acted). " + HINT)
     assert fake.http.methods == ["POST"]

@@ -134,13 +134,12 @@ def test_transport_error_defaults_to_not_timeout():
     assert ApifyTransportError("GET", "/x", "r").timeout is False
 
 
-def test_transport_error_sent_and_interim():
-    # Sent unless told otherwise (only a connection never made proves it was not); interim only when told.
-    err = ApifyTransportError("POST", "/x", "r")
-    assert (err.sent, err.interim) == (True, False)
-    err = ApifyTransportError("POST", "/x", "r", sent=False, interim=True)
-    assert (err.sent, err.interim) == (False, True)
-    assert "sent" not in err.to_dict() and "interim" not in err.to_dict()
+def test_transport_error_is_sent_unless_told_otherwise():
+    # Only a connection never made proves the request was not sent.
+    assert ApifyTransportError("POST", "/x", "r").sent is True
+    err = ApifyTransportError("POST", "/x", "r", sent=False)
+    assert err.sent is False
+    assert "sent" not in err.to_dict()
 
 
 def test_changed_and_rebooted_default_to_not_set():
