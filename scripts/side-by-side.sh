@@ -24,27 +24,24 @@ done
 echo "side-by-side: started $*; each one's output is in $logs/TARGET.out, printed here when all have ended"
 
 running=("$@")
+ticks=0
 while ((${#running[@]})); do
     still=()
     for target in "${running[@]}"; do
         if kill -0 "${pid[$target]}" 2>/dev/null; then
             still+=("$target")
-        else
-            wait "${pid[$target]}"
-            rc=$?
-            took[$target]=$(($(date +%s) - started[$target]))
-            if ((rc == 0)); then status[$target]=passed; else status[$target]="FAILED (exit $rc)"; fi
-            echo "side-by-side: $target ${status[$target]} after ${took[$target]}s"
+            continue
         fi
+        wait "${pid[$target]}"
+        rc=$?
+        took[$target]=$(($(date +%s) - started[$target]))
+        if ((rc == 0)); then status[$target]=passed; else status[$target]="FAILED (exit $rc)"; fi
+        echo "side-by-side: $target ${status[$target]} after ${took[$target]}s"
     done
     running=("${still[@]}")
-    for ((i = 0; i < 60 && ${#running[@]}; i++)); do
-        sleep 1
-        for target in "${running[@]}"; do
-            kill -0 "${pid[$target]}" 2>/dev/null || continue 3
-        done
-    done
-    ((${#running[@]})) && echo "side-by-side: still running: ${running[*]}"
+    ((${#running[@]})) || break
+    sleep 1
+    ((++ticks % 60)) || echo "side-by-side: still running: ${running[*]}"
 done
 
 rc=0

@@ -68,6 +68,10 @@ class ApifyModule(AnsibleModule):
         super().__init__(argument_spec=spec, **kwargs)
         self._clients = []
         self._token = None
+        if not HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
+        if not HAS_JSONSCHEMA:
+            self.fail_json(msg=missing_required_lib("jsonschema"), exception=str(JSONSCHEMA_IMPORT_ERROR))
 
     def _load_params(self):
         """Read the parameters, then hide the URLs' secrets at once.
@@ -81,10 +85,6 @@ class ApifyModule(AnsibleModule):
         self.no_log_values = LongestFirst(self.no_log_values)
         api_url = self.params.get("api_url") if isinstance(self.params, dict) else None
         self.hide_url_secrets(api_url, os.environ.get("APIFY_API_BASE_URL"), *proxy_urls(os.environ))
-        if not HAS_REQUESTS:
-            self.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
-        if not HAS_JSONSCHEMA:
-            self.fail_json(msg=missing_required_lib("jsonschema"), exception=str(JSONSCHEMA_IMPORT_ERROR))
 
     def client(self, token_required=True, pool_size=1):
         """An ApifyClient from the checked connection options (ApifyConfigError if unusable)."""
