@@ -2,26 +2,13 @@
 # apify.platform.apify_webhook against the emulator, judged by its request log (webhook.yml), run
 # with -vvvv; then the whole output is searched for the webhook's secrets, which must not appear.
 #
-# ansible-test runs this as ./runme.sh [-v...] from a temporary copy of the target, beside a copy
-# of tests/integration/integration_config.yml; a `-e @file` argument overrides it.
+# The emulator's URL and token: ../setup_runme/config.sh (runme_config).
 set -euo pipefail
 
-extra=()
-while [[ $# -gt 0 ]]; do
-    case $1 in
-        -e) extra+=("$1" "$2"); shift 2 ;;
-        *) shift ;;
-    esac
-done
-config=
-for arg in "${extra[@]}"; do
-    [[ $arg == @* ]] && config=${arg#@}
-done
-if [[ -z "$config" ]]; then
-    config=../../integration_config.yml
-    extra+=(-e "@$config")
-fi
-[[ -f "$config" ]] || { echo "apify_webhook: $config not found (run through make integration)" >&2; exit 1; }
+# shellcheck source=../setup_runme/config.sh
+source ../setup_runme/config.sh
+extra=()  # set by runme_config (with config, unused here)
+runme_config apify_webhook "$@"
 
 # Fresh per run, long enough to search for without false hits.
 secret=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')

@@ -4,28 +4,14 @@
 # and with stray whitespace); then its whole stdout and stderr are searched for the token and
 # for either half of it, and the second server's log must be empty (no redirect was followed).
 #
-# ansible-test runs this as ./runme.sh [-v...] from a temporary copy of the target, beside a copy
-# of tests/integration/integration_config.yml (apify_emulator_url, apify_emulator_token, written
-# by scripts/run-integration.sh); a `-e @file` argument overrides it. No `set -x`: it would
-# print the token itself.
+# The emulator's URL and token (apify_emulator_url, apify_emulator_token): ../setup_runme/config.sh
+# (runme_config). No `set -x`: it would print the token itself.
 set -euo pipefail
 
-extra=()
-while [[ $# -gt 0 ]]; do
-    case $1 in
-        -e) extra+=("$1" "$2"); shift 2 ;;
-        *) shift ;;
-    esac
-done
-config=
-for arg in "${extra[@]}"; do
-    [[ $arg == @* ]] && config=${arg#@}
-done
-if [[ -z "$config" ]]; then
-    config=../../integration_config.yml
-    extra+=(-e "@$config")
-fi
-[[ -f "$config" ]] || { echo "secrets: $config not found (run through make integration)" >&2; exit 1; }
+# shellcheck source=../setup_runme/config.sh
+source ../setup_runme/config.sh
+extra=() config=  # set by runme_config
+runme_config secrets "$@"
 
 python=${ANSIBLE_TEST_PYTHON_INTERPRETER:-python}
 token=$("$python" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["apify_emulator_token"])' "$config")
